@@ -1,0 +1,232 @@
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { EnvironmentSchema, isValidEmail, parsePermissionList } from '@peasswap/domain';
+import { openDatabase, type DatabaseHandle } from '../db/client.js';
+import { USER_ROLES } from '../db/schema/index.js';
+import { readEnv } from '../env.js';
+import {
+  createAccountWithKeys,
+  createApiKey,
+  findAccount,
+  findFirstAccount,
+} from '../queries/accounts.js';
+import { createUser, type UserRole } from '../queries/users.js';
+import { printResult, UsageError } from './output.js';
+import { seedCustomers } from './seed.js';
+
+const USAGE = `Usage: pnpm cli <command> [options]
+
+  migrate                                        apply database migrations
+  bootstrap [--json]                             default account, owner user, sk_test_ and sk_live_ keys
+  accounts create --name N [--json]              a new account with its own keys
+  keys create --account ID --env test|live [--permissions a,b] [--json]
+  users create --account ID --email E --role R [--password P] [--json]
+  seed --customers N [--payments M] [--account ID] [--env test|live]
+`;
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    json: { type: 'boolean', default: false },
+    name: { type: 'string' },
+    account: { type: 'string' },
+    env: { type: 'string' },
+    permissions: { type: 'string' },
+    email: { type: 'string' },
+    role: { type: 'string' },
+    password: { type: 'string' },
+    customers: { type: 'string' },
+    payments: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+function required(name: keyof typeof values): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new UsageError(`--${name} is required`);
+  return value.trim();
+}
+
+function wholeNumber(name: 'customers' | 'payments'): number {
+  const text = values[name] ?? '0';
+  if (!/^\d+$/.test(text)) throw new UsageError(`--${name} takes a whole number`);
+  return Number(text);
+}
+
+function newPassword(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+async function requireAccount(database: DatabaseHandle, id: string) {
+  const account = await findAccount(database.db, id);
+  if (!account) throw new UsageError(`no account ${id}`);
+  return account;
+}
+
+async function run(command: string, database: DatabaseHandle): Promise<void> {
+  const { db } = database;
+  const json = values.json ?? false;
+  switch (command) {
+    case 'migrate': {
+      printResult(json, { migrated: true, database: database.engine }, ['Migrations applied.']);
+      return;
+    }
+    case 'bootstrap': {
+      const existing = await findFirstAccount(db);
+      if (existing) {
+        printResult(
+          json,
+          {
+            created: false,
+            accountId: existing.id,
+            message: 'Already bootstrapped; nothing created.',
+          },
+          [`Already bootstrapped (account ${existing.id}); nothing created.`],
+        );
+        return;
+      }
+      const password = newPassword();
+      const email = 'owner@example.com';
+      const created = await db.transaction(async (tx) => {
+        const { account, testKey, liveKey } = await createAccountWithKeys(tx, 'Default account');
+        const owner = await createUser(tx, {
+          accountId: account.id,
+          email,
+          password,
+          role: 'owner',
+        });
+        return { account, testKey, liveKey, owner };
+      });
+      printResult(
+        json,
+        {
+          created: true,
+          accountId: created.account.id,
+          testKey: created.testKey.secret,
+          liveKey: created.liveKey.secret,
+          owner: { email, password },
+        },
+        [
+          `Account:  ${created.account.id}`,
+          `Test key: ${created.testKey.secret}`,
+          `Live key: ${created.liveKey.secret}`,
+          `Owner:    ${email} / ${password}`,
+          'Keys and the password are shown once; store them now.',
+        ],
+      );
+      return;
+    }
+    case 'accounts create': {
+      const { account, testKey, liveKey } = await createAccountWithKeys(db, required('name'));
+      printResult(
+        json,
+        {
+          accountId: account.id,
+          name: account.name,
+          testKey: testKey.secret,
+          liveKey: liveKey.secret,
+        },
+        [`Account:  ${account.id}`, `Test key: ${testKey.secret}`, `Live key: ${liveKey.secret}`],
+      );
+      return;
+    }
+    case 'keys create': {
+      const account = await requireAccount(database, required('account'));
+      const environment = EnvironmentSchema.safeParse(required('env'));
+      if (!environment.success) throw new UsageError('--env is test or live');
+      const permissions =
+        values.permissions === undefined ? undefined : parsePermissionList(values.permissions);
+      if (values.permissions !== undefined && !permissions) {
+        throw new UsageError(`--permissions lists known permissions, comma-separated`);
+      }
+      const key = await createApiKey(db, {
+        accountId: account.id,
+        environment: environment.data,
+        ...(permissions && { permissions }),
+      });
+      printResult(
+        json,
+        {
+          id: key.id,
+          accountId: account.id,
+          kind: key.kind,
+          livemode: key.livemode,
+          key: key.secret,
+          permissions: key.permissions,
+        },
+        [`Key ${key.id}: ${key.secret}`, `Permissions: ${key.permissions.join(', ')}`],
+      );
+      return;
+    }
+    case 'users create': {
+      const account = await requireAccount(database, required('account'));
+      const email = required('email');
+      if (!isValidEmail(email)) throw new UsageError('--email is not a valid email address');
+      const role = required('role');
+      if (!(USER_ROLES as readonly string[]).includes(role)) {
+        throw new UsageError(`--role is one of ${USER_ROLES.join(', ')}`);
+      }
+      const password = values.password ?? newPassword();
+      const user = await createUser(db, {
+        accountId: account.id,
+        email,
+        password,
+        role: role as UserRole,
+      });
+      printResult(json, { ...user, password }, [
+        `User ${user.id}: ${user.email} (${user.role}) / ${password}`,
+      ]);
+      return;
+    }
+    case 'seed': {
+      const customers = wholeNumber('customers');
+      if (wholeNumber('payments') > 0)
+        throw new UsageError('--payments arrives with the payments API');
+      const account = values.account
+        ? await requireAccount(database, values.account)
+        : await findFirstAccount(db);
+      if (!account) throw new UsageError('no account yet: run `pnpm cli bootstrap` first');
+      const livemode = (values.env ?? 'test') === 'live';
+      const result = await seedCustomers(db, { accountId: account.id, livemode }, customers);
+      printResult(json, { accountId: account.id, ...result }, [
+        `Seeded ${result.customers} customers into ${account.id} in ${result.seconds.toFixed(1)} s (${result.rowsPerSecond} rows/s).`,
+      ]);
+      return;
+    }
+    default:
+      throw new UsageError(`unknown command: ${command || '(none)'}`);
+  }
+}
+
+async function main(): Promise<number> {
+  const command = positionals
+    .slice(
+      0,
+      positionals[0] === 'accounts' || positionals[0] === 'keys' || positionals[0] === 'users'
+        ? 2
+        : 1,
+    )
+    .join(' ');
+  if (values.help || command === '') {
+    process.stderr.write(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const env = readEnv();
+  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
+  try {
+    await database.migrate();
+    await run(command, database);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  } finally {
+    await database.close();
+  }
+}
+
+process.exitCode = await main();

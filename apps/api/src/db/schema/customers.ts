@@ -1,0 +1,51 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { check, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { ownedColumns } from './columns.js';
+
+/**
+ * Customers are soft-deleted (`deleted_at`) so their payments and history keep pointing at a row.
+ * Indexes, each serving one read path at a million customers per account:
+ * - the live-email unique index is the uniqueness rule itself and the `email=` lookup;
+ * - (account, env, created_at, id) over live rows serves newest-first keyset pages;
+ * - a trigram GIN index over `search_text` serves `query=` substring search.
+ */
+export const customers = pgTable(
+  'customers',
+  {
+    id: text('id').primaryKey(),
+    ...ownedColumns,
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    emailIdentity: text('email_identity').notNull(),
+    phone: text('phone'),
+    description: text('description'),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    searchText: text('search_text')
+      .notNull()
+      .generatedAlwaysAs(
+        (): SQL =>
+          sql`lower(${customers.name} || ' ' || ${customers.email} || ' ' || coalesce(${customers.phone}, ''))`,
+      ),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex('customers_live_email_key')
+      .on(table.accountId, table.livemode, table.emailIdentity)
+      .where(sql`${table.deletedAt} is null`),
+    index('customers_live_created_idx')
+      .on(table.accountId, table.livemode, table.createdAt, table.id)
+      .where(sql`${table.deletedAt} is null`),
+    index('customers_search_trgm_idx')
+      .using('gin', sql`${table.searchText} gin_trgm_ops`)
+      .where(sql`${table.deletedAt} is null`),
+    check('customers_name_length', sql`char_length(${table.name}) between 1 and 256`),
+    check('customers_email_length', sql`char_length(${table.email}) between 3 and 254`),
+    check('customers_description_length', sql`char_length(${table.description}) <= 1000`),
+    check(
+      'customers_email_identity_lower',
+      sql`${table.emailIdentity} = lower(${table.emailIdentity})`,
+    ),
+  ],
+);

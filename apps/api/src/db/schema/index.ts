@@ -1,0 +1,5 @@
+export * from './accounts.js';
+export * from './api-keys.js';
+export * from './customers.js';
+export * from './idempotency-keys.js';
+export * from './users.js';

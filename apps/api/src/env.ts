@@ -1,0 +1,28 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The only reader of process.env: everything configurable, validated once at start. */
+const EnvSchema = z.object({
+  DATABASE_URL: z.url().optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(100),
+  RATE_LIMIT_BURST: z.coerce.number().int().positive().default(200),
+  /** pnpm runs package scripts in the package folder; a relative DATA_DIR means the caller's. */
+  INIT_CWD: z.string().optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema> & { dataDir: string };
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment: ${problems.join('; ')}`);
+  }
+  const env = parsed.data;
+  const base = env.INIT_CWD ?? process.cwd();
+  return { ...env, dataDir: path.resolve(base, env.DATA_DIR) };
+}

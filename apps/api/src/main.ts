@@ -1,0 +1,32 @@
+import { openDatabase } from './db/client.js';
+import { readEnv } from './env.js';
+import { buildServer } from './server.js';
+
+const env = readEnv();
+const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
+await database.migrate();
+
+const app = await buildServer({
+  database,
+  logLevel: env.LOG_LEVEL,
+  rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST },
+});
+
+let closing = false;
+async function shutdown(signal: string) {
+  if (closing) return;
+  closing = true;
+  app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+  // Stop accepting, let in-flight requests finish, then release the database.
+  await app.close();
+  await database.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+await app.listen({ port: env.PORT, host: env.HOST });
+app.log.info(
+  { database: database.engine, dataDir: database.engine === 'pglite' ? env.dataDir : undefined },
+  `PeasSwap Customers on http://${env.HOST}:${env.PORT} (dashboard /, REST /v1, docs /docs)`,
+);

@@ -1,0 +1,235 @@
+import { and, eq, gte, isNull, lte, sql } from 'drizzle-orm';
+import {
+  DomainError,
+  emailIdentity,
+  mergeMetadata,
+  newId,
+  type Customer,
+  type CustomerCreate,
+  type CustomerListQuery,
+  type CustomerUpdateFields,
+  type DeletedCustomer,
+} from '@peasswap/domain';
+import { sqlStateOf, type Executor } from '../db/client.js';
+import { customers } from '../db/schema/index.js';
+import {
+  cursorMissing,
+  escapeLike,
+  keysetClause,
+  toPage,
+  type CursorPosition,
+} from './pagination.js';
+import { inScope, type Scope } from './scope.js';
+
+const UNIQUE_VIOLATION = '23505';
+
+const customerColumns = {
+  id: customers.id,
+  livemode: customers.livemode,
+  name: customers.name,
+  email: customers.email,
+  phone: customers.phone,
+  description: customers.description,
+  metadata: customers.metadata,
+  createdAt: customers.createdAt,
+  updatedAt: customers.updatedAt,
+};
+
+type CustomerRow = {
+  id: string;
+  livemode: boolean;
+  name: string;
+  email: string;
+  phone: string | null;
+  description: string | null;
+  metadata: Record<string, string>;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+function toCustomer(row: CustomerRow): Customer {
+  return {
+    id: row.id,
+    object: 'customer',
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    description: row.description,
+    metadata: row.metadata,
+    livemode: row.livemode,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function customerMissing(id: string, param = 'id'): DomainError {
+  return new DomainError('resource_missing', `No such customer: '${id}'.`, { param });
+}
+
+const live = isNull(customers.deletedAt);
+
+async function findLiveIdByEmail(db: Executor, scope: Scope, email: string) {
+  const [row] = await db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(and(inScope(customers, scope), live, eq(customers.emailIdentity, emailIdentity(email))));
+  return row?.id;
+}
+
+function emailTaken(email: string, existingId: string | undefined): DomainError {
+  return new DomainError(
+    'customer_email_taken',
+    existingId
+      ? `A customer with the email '${email}' already exists: ${existingId}.`
+      : `A customer with the email '${email}' already exists.`,
+    { param: 'email', extra: existingId ? { customer: existingId } : {} },
+  );
+}
+
+export async function createCustomer(
+  db: Executor,
+  scope: Scope,
+  input: CustomerCreate,
+): Promise<Customer> {
+  // ON CONFLICT against the live-email unique index: the database decides, so concurrent creates
+  // with one email store exactly one customer and every other gets `customer_email_taken`.
+  const [row] = await db
+    .insert(customers)
+    .values({
+      id: newId('customer'),
+      accountId: scope.accountId,
+      livemode: scope.livemode,
+      name: input.name,
+      email: input.email,
+      emailIdentity: emailIdentity(input.email),
+      phone: input.phone ?? null,
+      description: input.description ?? null,
+      metadata: input.metadata ?? {},
+    })
+    .onConflictDoNothing({
+      target: [customers.accountId, customers.livemode, customers.emailIdentity],
+      where: sql`${customers.deletedAt} is null`,
+    })
+    .returning(customerColumns);
+  if (!row) throw emailTaken(input.email, await findLiveIdByEmail(db, scope, input.email));
+  return toCustomer(row);
+}
+
+export async function retrieveCustomer(db: Executor, scope: Scope, id: string): Promise<Customer> {
+  const [row] = await db
+    .select(customerColumns)
+    .from(customers)
+    .where(and(eq(customers.id, id), inScope(customers, scope), live));
+  if (!row) throw customerMissing(id);
+  return toCustomer(row);
+}
+
+export async function updateCustomer(
+  db: Executor,
+  scope: Scope,
+  id: string,
+  fields: CustomerUpdateFields,
+): Promise<Customer> {
+  try {
+    return await db.transaction(async (tx) => {
+      const [current] = await tx
+        .select({ metadata: customers.metadata })
+        .from(customers)
+        .where(and(eq(customers.id, id), inScope(customers, scope), live))
+        .for('update');
+      if (!current) throw customerMissing(id);
+
+      let metadata: Record<string, string> | undefined;
+      if (fields.metadata !== undefined) {
+        const merged = mergeMetadata(current.metadata, fields.metadata);
+        if (!merged.ok) throw merged.error;
+        metadata = merged.value;
+      }
+      const [row] = await tx
+        .update(customers)
+        .set({
+          ...(fields.name !== undefined && { name: fields.name }),
+          ...(fields.email !== undefined && {
+            email: fields.email,
+            emailIdentity: emailIdentity(fields.email),
+          }),
+          ...(fields.phone !== undefined && { phone: fields.phone }),
+          ...(fields.description !== undefined && { description: fields.description }),
+          ...(metadata !== undefined && { metadata }),
+          updatedAt: sql`now()`,
+        })
+        .where(and(eq(customers.id, id), inScope(customers, scope), live))
+        .returning(customerColumns);
+      if (!row) throw customerMissing(id);
+      return toCustomer(row);
+    });
+  } catch (error) {
+    if (sqlStateOf(error) === UNIQUE_VIOLATION && fields.email !== undefined) {
+      throw emailTaken(fields.email, await findLiveIdByEmail(db, scope, fields.email));
+    }
+    throw error;
+  }
+}
+
+/** Soft delete: the row stays for the payments and history that point at it. */
+export async function deleteCustomer(
+  db: Executor,
+  scope: Scope,
+  id: string,
+): Promise<DeletedCustomer> {
+  const [row] = await db
+    .update(customers)
+    .set({ deletedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(eq(customers.id, id), inScope(customers, scope), live))
+    .returning({ id: customers.id });
+  if (!row) throw customerMissing(id);
+  return { id: row.id, object: 'customer', deleted: true };
+}
+
+/** Where a cursor sits; deleted customers keep their place, so a page walk survives deletes. */
+async function findCursor(
+  db: Executor,
+  scope: Scope,
+  id: string | undefined,
+): Promise<CursorPosition | undefined> {
+  if (id === undefined) return undefined;
+  const [row] = await db
+    .select({ createdAt: sql<string>`${customers.createdAt}::text`, id: customers.id })
+    .from(customers)
+    .where(and(eq(customers.id, id), inScope(customers, scope)));
+  return row;
+}
+
+export async function listCustomers(db: Executor, scope: Scope, params: CustomerListQuery) {
+  const cursorId = params.startingAfter ?? params.endingBefore;
+  const cursor = await findCursor(db, scope, cursorId);
+  if (cursorId !== undefined && !cursor) throw cursorMissing(params);
+
+  const keyset = keysetClause(customers, params, cursor);
+  const rows = await db
+    .select(customerColumns)
+    .from(customers)
+    .where(
+      and(
+        inScope(customers, scope),
+        live,
+        keyset.where,
+        params.email !== undefined
+          ? eq(customers.emailIdentity, emailIdentity(params.email))
+          : undefined,
+        params.query !== undefined
+          ? sql`${customers.searchText} like '%' || lower(${escapeLike(params.query)}) || '%'`
+          : undefined,
+        params.createdGte !== undefined
+          ? gte(customers.createdAt, new Date(params.createdGte))
+          : undefined,
+        params.createdLte !== undefined
+          ? lte(customers.createdAt, new Date(params.createdLte))
+          : undefined,
+      ),
+    )
+    .orderBy(...keyset.orderBy)
+    .limit(params.limit + 1);
+  const page = toPage(rows, params.limit, keyset.reversed);
+  return { data: page.data.map(toCustomer), hasMore: page.hasMore };
+}

@@ -1,0 +1,186 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import scalarApiReference from '@scalar/fastify-api-reference';
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { newId } from '@peasswap/domain';
+import { authenticateApiKey } from './auth/api-keys.js';
+import type { DatabaseHandle } from './db/client.js';
+import { registerRestRoutes } from './rest/adapter.js';
+import { sendError } from './rest/envelope.js';
+import { registerIdempotency } from './rest/idempotency.js';
+import { buildOpenApiDocument } from './rest/openapi.js';
+import { RateLimiter } from './rest/rate-limit.js';
+import type { Auth, Context } from './trpc/context.js';
+import { apiErrorOf } from './trpc/errors.js';
+import { appRouter, createCaller, type AppRouter } from './trpc/root.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth?: Auth;
+  }
+}
+
+export interface ServerOptions {
+  database: DatabaseHandle;
+  logLevel?: string;
+  rateLimit?: { perSecond: number; burst: number };
+  /** The built dashboard; served at `/` when present. */
+  webDistDir?: string;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_WEB_DIST = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../web/dist',
+);
+
+/** One Fastify app serving REST, tRPC, the OpenAPI document, the docs and the dashboard. */
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const { db } = options.database;
+  const app = Fastify({
+    logger: {
+      level: options.logLevel ?? 'info',
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.body'],
+    },
+    genReqId: () => newId('request'),
+    bodyLimit: MAX_BODY_BYTES,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+
+  // An empty JSON body (a DELETE sent with Content-Type: application/json) is no body at all.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    parseJson(request, body as string, done);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('request-id', request.id);
+  });
+
+  app.addHook('preHandler', async (request) => {
+    request.auth = await authenticateApiKey(db, request.headers.authorization, (error) =>
+      request.log.warn({ err: error }, 'could not record API key use'),
+    );
+  });
+
+  const limiter = options.rateLimit
+    ? new RateLimiter(options.rateLimit.perSecond, options.rateLimit.burst)
+    : undefined;
+  app.addHook('preHandler', async (request, reply) => {
+    if (!limiter || !request.auth) return;
+    const verdict = limiter.take(request.auth.keyId);
+    if (verdict.allowed) return;
+    reply.header('retry-after', String(verdict.retryAfterSeconds));
+    return sendError(
+      reply,
+      apiErrorOf('rate_limited', 'Too many requests with this key; slow down and retry.'),
+      request.id,
+    );
+  });
+
+  // tRPC answers with a web Response; turn it into text here so the idempotency store sees the
+  // exact bytes a client received, as it does for REST.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (!(payload instanceof Response)) return payload;
+    reply.code(payload.status);
+    payload.headers.forEach((value, name) => reply.header(name, value));
+    return payload.text();
+  });
+  registerIdempotency(app, db);
+
+  app.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
+    if (error.statusCode === 413) {
+      return sendError(
+        reply,
+        apiErrorOf('request_too_large', 'The request body is over 1 MiB.'),
+        request.id,
+      );
+    }
+    if (error.statusCode === 415) {
+      return sendError(
+        reply,
+        apiErrorOf('json_invalid', 'Send the body as JSON with Content-Type: application/json.'),
+        request.id,
+      );
+    }
+    if (error.statusCode === 400) {
+      return sendError(
+        reply,
+        apiErrorOf('json_invalid', 'The request body is not valid JSON.'),
+        request.id,
+      );
+    }
+    return sendError(
+      reply,
+      apiErrorOf('api_error', 'Something went wrong on our side.'),
+      request.id,
+      error,
+    );
+  });
+
+  const createContext = (request: FastifyRequest): Context => ({
+    db,
+    requestId: request.id,
+    log: request.log,
+    auth: request.auth,
+  });
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: ({ req }) => createContext(req),
+      onError: ({ error, req }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          req.log.error({ err: error.cause ?? error, requestId: req.id }, 'request failed');
+        }
+      },
+    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  });
+
+  registerRestRoutes(app, appRouter, createCaller, createContext);
+
+  const openApiDocument = buildOpenApiDocument(appRouter);
+  app.get('/openapi.json', async () => openApiDocument);
+  await app.register(scalarApiReference, {
+    routePrefix: '/docs',
+    configuration: { url: '/openapi.json', withDefaultFonts: false },
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (request, reply) => {
+    try {
+      await options.database.ping();
+      return { status: 'ok', database: options.database.engine };
+    } catch (error) {
+      request.log.error({ err: error }, 'database unreachable');
+      return reply.code(503).send({ status: 'unavailable', database: options.database.engine });
+    }
+  });
+
+  const webDistDir = options.webDistDir ?? DEFAULT_WEB_DIST;
+  const hasDashboard = existsSync(path.join(webDistDir, 'index.html'));
+  if (hasDashboard) {
+    await app.register(fastifyStatic, { root: webDistDir, wildcard: false });
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    const isApi = /^\/(v1|trpc)(\/|$)/.test(request.url);
+    if (hasDashboard && !isApi && request.method === 'GET') {
+      // The dashboard routes in the browser: any other page is its index.
+      return reply.sendFile('index.html');
+    }
+    return sendError(
+      reply,
+      apiErrorOf('route_missing', `Unrecognized request URL (${request.method}: ${request.url}).`),
+      request.id,
+    );
+  });
+
+  return app;
+}

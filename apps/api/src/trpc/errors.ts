@@ -1,0 +1,171 @@
+import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { z } from 'zod';
+import {
+  codeOfIssue,
+  DomainError,
+  ERROR_TYPE_BY_CODE,
+  type ErrorCode,
+  type ErrorType,
+} from '@peasswap/domain';
+
+/**
+ * The one mapping from an error to what a client sees: code → HTTP status → tRPC code → the
+ * `{ error: {...} }` envelope. REST and tRPC both answer through it.
+ */
+const HTTP_STATUS_BY_CODE = {
+  parameter_missing: 400,
+  parameter_invalid: 400,
+  parameter_unknown: 400,
+  json_invalid: 400,
+  request_too_large: 413,
+  email_invalid: 400,
+  phone_invalid: 400,
+  resource_missing: 404,
+  route_missing: 404,
+  customer_email_taken: 409,
+  sensitive_data_rejected: 400,
+  api_key_invalid: 401,
+  insufficient_permissions: 403,
+  idempotency_key_invalid: 400,
+  idempotency_key_reused: 400,
+  idempotency_key_in_use: 409,
+  rate_limited: 429,
+  api_error: 500,
+} as const satisfies Record<ErrorCode, number>;
+
+type HttpStatus = (typeof HTTP_STATUS_BY_CODE)[ErrorCode];
+
+const TRPC_CODE_BY_STATUS = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'TOO_MANY_REQUESTS',
+  500: 'INTERNAL_SERVER_ERROR',
+} as const satisfies Record<HttpStatus, TRPC_ERROR_CODE_KEY>;
+
+export interface ApiError {
+  status: HttpStatus;
+  type: ErrorType;
+  code: ErrorCode;
+  message: string;
+  param?: string;
+  /** Facts particular to one code, such as `customer` on `customer_email_taken`. */
+  extra?: Record<string, string>;
+}
+
+export interface ErrorEnvelope {
+  error: {
+    type: ErrorType;
+    code: ErrorCode;
+    message: string;
+    param?: string;
+    requestId: string;
+    [extra: string]: string | undefined;
+  };
+}
+
+export function apiErrorOf(code: ErrorCode, message: string, param?: string): ApiError {
+  return {
+    status: HTTP_STATUS_BY_CODE[code],
+    type: ERROR_TYPE_BY_CODE[code],
+    code,
+    message,
+    ...(param !== undefined && { param }),
+  };
+}
+
+export function fromDomainError(error: DomainError): ApiError {
+  return {
+    ...apiErrorOf(error.code, error.message, error.param),
+    ...(error.details.status !== undefined && { status: error.details.status }),
+    ...(error.details.extra &&
+      Object.keys(error.details.extra).length > 0 && { extra: error.details.extra }),
+  };
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+const dotted = (path: readonly PropertyKey[]) => path.map(String).join('.');
+
+/** A zod failure as the first thing wrong with the request, naming the field. */
+export function fromZodIssues(issues: readonly z.core.$ZodIssue[], input: unknown): ApiError {
+  const issue = issues[0];
+  if (!issue) return apiErrorOf('parameter_invalid', 'The request is invalid.');
+  const param = dotted(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    const unknown = dotted([...issue.path, issue.keys[0] ?? '']);
+    return apiErrorOf('parameter_unknown', `Received unknown parameter: ${unknown}.`, unknown);
+  }
+  const coded = codeOfIssue(issue);
+  if (coded) return apiErrorOf(coded, issue.message, param || undefined);
+  if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) {
+    return param
+      ? apiErrorOf('parameter_missing', `Missing required param: ${param}.`, param)
+      : apiErrorOf('parameter_missing', 'The request needs a JSON object body.');
+  }
+  return param
+    ? apiErrorOf('parameter_invalid', `Invalid ${param}: ${issue.message}`, param)
+    : apiErrorOf('parameter_invalid', `Invalid request: ${issue.message}`);
+}
+
+function isZodError(error: unknown): error is z.core.$ZodError {
+  return error instanceof z.core.$ZodError;
+}
+
+/** Anything thrown while answering, as the error a client may see. Unknown errors become 500s. */
+export function toApiError(error: unknown, input: unknown): ApiError {
+  const cause = error instanceof TRPCError ? (error.cause ?? error) : error;
+  if (cause instanceof DomainError) return fromDomainError(cause);
+  // Input failures arrive as BAD_REQUEST; a ZodError under any other code is our output breaking.
+  const inputFailed = !(error instanceof TRPCError) || error.code === 'BAD_REQUEST';
+  if (inputFailed && isZodError(cause)) return fromZodIssues(cause.issues, input);
+  if (error instanceof TRPCError) {
+    switch (error.code) {
+      case 'PARSE_ERROR':
+        return apiErrorOf('json_invalid', 'The request body is not valid JSON.');
+      case 'PAYLOAD_TOO_LARGE':
+        return apiErrorOf('request_too_large', 'The request body is too large.');
+      case 'NOT_FOUND':
+        return apiErrorOf('route_missing', error.message);
+      case 'METHOD_NOT_SUPPORTED':
+      case 'BAD_REQUEST':
+        return apiErrorOf('parameter_invalid', error.message);
+      default:
+        break;
+    }
+  }
+  return apiErrorOf('api_error', 'Something went wrong on our side. Try again later.');
+}
+
+export function toEnvelope(apiError: ApiError, requestId: string): ErrorEnvelope {
+  return {
+    error: {
+      type: apiError.type,
+      code: apiError.code,
+      message: apiError.message,
+      ...(apiError.param !== undefined && { param: apiError.param }),
+      ...apiError.extra,
+      requestId,
+    },
+  };
+}
+
+/** The tRPC error a DomainError becomes, so tRPC answers with the matching HTTP status. */
+export function toTrpcError(error: DomainError): TRPCError {
+  return new TRPCError({
+    code: TRPC_CODE_BY_STATUS[fromDomainError(error).status],
+    message: error.message,
+    cause: error,
+  });
+}

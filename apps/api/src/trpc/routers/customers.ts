@@ -1,0 +1,84 @@
+import {
+  CustomerCreateSchema,
+  CustomerIdInputSchema,
+  CustomerListQuerySchema,
+  CustomerListSchema,
+  CustomerSchema,
+  CustomerUpdateSchema,
+  DeletedCustomerSchema,
+} from '@peasswap/domain';
+import {
+  createCustomer,
+  deleteCustomer,
+  listCustomers,
+  retrieveCustomer,
+  updateCustomer,
+} from '../../queries/customers.js';
+import { procedureWith, router } from '../init.js';
+
+const tags = ['Customers'];
+
+export const customersRouter = router({
+  create: procedureWith('customers:write')
+    .meta({
+      openapi: { method: 'POST', path: '/v1/customers', tags, summary: 'Create a customer' },
+    })
+    .input(CustomerCreateSchema)
+    .output(CustomerSchema)
+    .mutation(({ ctx, input }) => createCustomer(ctx.db, ctx.scope, input)),
+
+  list: procedureWith('customers:read')
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/v1/customers',
+        tags,
+        summary: 'List customers',
+        description:
+          'Newest first, cursor-paginated; filter by exact email, text or creation time.',
+      },
+    })
+    .input(CustomerListQuerySchema)
+    .output(CustomerListSchema)
+    .query(async ({ ctx, input }) => ({
+      object: 'list' as const,
+      ...(await listCustomers(ctx.db, ctx.scope, input)),
+      url: '/v1/customers',
+    })),
+
+  retrieve: procedureWith('customers:read')
+    .meta({
+      openapi: { method: 'GET', path: '/v1/customers/{id}', tags, summary: 'Retrieve a customer' },
+    })
+    .input(CustomerIdInputSchema)
+    .output(CustomerSchema)
+    .query(({ ctx, input }) => retrieveCustomer(ctx.db, ctx.scope, input.id)),
+
+  update: procedureWith('customers:write')
+    .meta({
+      openapi: {
+        method: 'PUT',
+        path: '/v1/customers/{id}',
+        tags,
+        summary: 'Update a customer',
+        description: 'Only the fields sent change; metadata keys merge and `null` removes one.',
+      },
+    })
+    .input(CustomerUpdateSchema)
+    .output(CustomerSchema)
+    .mutation(({ ctx, input: { id, ...fields } }) => updateCustomer(ctx.db, ctx.scope, id, fields)),
+
+  delete: procedureWith('customers:write')
+    .meta({
+      openapi: {
+        method: 'DELETE',
+        path: '/v1/customers/{id}',
+        tags,
+        summary: 'Delete a customer',
+        description: 'The customer’s payments and history are kept; its email is free again.',
+      },
+    })
+    .input(CustomerIdInputSchema)
+    .output(DeletedCustomerSchema)
+    .mutation(({ ctx, input }) => deleteCustomer(ctx.db, ctx.scope, input.id)),
+});

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { DomainError, fail, ok, type Result } from '../errors.js';
+import { addCodedIssue } from './issues.js';
+import { containsCardNumber } from './sensitive.js';
+
+export const METADATA_MAX_KEYS = 50;
+export const METADATA_MAX_KEY_LENGTH = 40;
+export const METADATA_MAX_VALUE_LENGTH = 500;
+
+export type Metadata = Record<string, string>;
+/** An update: a string sets a key, `null` removes it, absent keys stay as they are. */
+export type MetadataPatch = Record<string, string | null>;
+
+const metadataKey = z
+  .string()
+  .min(1, 'Metadata keys cannot be empty.')
+  .max(METADATA_MAX_KEY_LENGTH, `Metadata keys are at most ${METADATA_MAX_KEY_LENGTH} characters.`);
+
+const metadataValue = z
+  .string()
+  .max(
+    METADATA_MAX_VALUE_LENGTH,
+    `Metadata values are at most ${METADATA_MAX_VALUE_LENGTH} characters.`,
+  )
+  .superRefine((value, ctx) => {
+    if (containsCardNumber(value)) {
+      addCodedIssue(ctx, 'sensitive_data_rejected', 'Metadata values cannot hold card numbers.');
+    }
+  });
+
+const tooManyKeys = (record: object) => Object.keys(record).length <= METADATA_MAX_KEYS;
+const tooManyKeysMessage = `Metadata holds at most ${METADATA_MAX_KEYS} keys.`;
+
+export const MetadataSchema = z
+  .record(metadataKey, metadataValue)
+  .refine(tooManyKeys, tooManyKeysMessage)
+  .describe(
+    `Your own key-value pairs: up to ${METADATA_MAX_KEYS} keys of ${METADATA_MAX_KEY_LENGTH} characters, values of ${METADATA_MAX_VALUE_LENGTH}.`,
+  )
+  .meta({ example: { plan: 'pro' } });
+
+export const MetadataPatchSchema = z
+  .record(metadataKey, metadataValue.nullable())
+  .refine(tooManyKeys, tooManyKeysMessage)
+  .describe('Keys to set; a key set to `null` is removed. Keys not sent are kept.')
+  .meta({ example: { plan: 'enterprise', trial: null } });
+
+/** Apply an update to stored metadata; the result must still fit the key limit. */
+export function mergeMetadata(current: Metadata, patch: MetadataPatch): Result<Metadata> {
+  const merged: Metadata = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  if (Object.keys(merged).length > METADATA_MAX_KEYS) {
+    return fail(new DomainError('parameter_invalid', tooManyKeysMessage, { param: 'metadata' }));
+  }
+  return ok(merged);
+}

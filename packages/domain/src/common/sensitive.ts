@@ -1,0 +1,56 @@
+/**
+ * The card-number guard: free text (names, descriptions, metadata values) must never carry a
+ * primary account number, so a merchant's mistake cannot put card data into our storage or logs.
+ *
+ * A candidate is a run of digits, optionally grouped by single spaces or dashes, holding 13 to 19
+ * digits that pass the Luhn check. Runs longer than 19 digits are also checked group-aligned
+ * (`4242 4242 4242 4242 1234` hides a card behind a trailing group), but never by sliding over
+ * arbitrary offsets: long order numbers would then trip the check about one time in ten.
+ */
+const DIGIT_RUN = /\d+(?:[ -]\d+)*/g;
+const MIN_PAN_DIGITS = 13;
+const MAX_PAN_DIGITS = 19;
+
+export function passesLuhn(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let digit = digits.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return false;
+    if (double) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+    double = !double;
+  }
+  return digits.length > 0 && sum % 10 === 0;
+}
+
+function isPan(digits: string): boolean {
+  return digits.length >= MIN_PAN_DIGITS && digits.length <= MAX_PAN_DIGITS && passesLuhn(digits);
+}
+
+/** Whether a run's groups, taken contiguously, hold a card number. */
+function groupsHoldPan(groups: string[]): boolean {
+  for (let start = 0; start < groups.length; start++) {
+    let digits = '';
+    for (let end = start; end < groups.length; end++) {
+      digits += groups[end];
+      if (digits.length > MAX_PAN_DIGITS) break;
+      if (isPan(digits)) return true;
+    }
+  }
+  return false;
+}
+
+export function containsCardNumber(text: string): boolean {
+  for (const match of text.matchAll(DIGIT_RUN)) {
+    const groups = match[0].split(/[ -]/);
+    const digits = groups.join('');
+    if (digits.length < MIN_PAN_DIGITS) continue;
+    if (isPan(digits)) return true;
+    if (groups.length > 1 && groupsHoldPan(groups)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { emailIdentity, isValidEmail } from '../common/email.js';
+import { addCodedIssue } from '../common/issues.js';
+import {
+  IsoTimestampSchema,
+  ListParamsSchema,
+  listSchema,
+  refineOneCursor,
+} from '../common/list.js';
+import { MetadataPatchSchema, MetadataSchema } from '../common/metadata.js';
+import { toE164 } from '../common/phone.js';
+import { containsCardNumber } from '../common/sensitive.js';
+import { hasControlCharacters } from '../common/text.js';
+
+export const CUSTOMER_NAME_MAX_LENGTH = 256;
+export const CUSTOMER_EMAIL_MAX_LENGTH = 254;
+export const CUSTOMER_DESCRIPTION_MAX_LENGTH = 1000;
+
+const rejectCardNumbers = (value: string, ctx: z.core.$RefinementCtx<string>) => {
+  if (containsCardNumber(value)) {
+    addCodedIssue(ctx, 'sensitive_data_rejected', 'This field cannot hold a card number.');
+  }
+};
+
+export const CustomerNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Name cannot be empty.')
+  .max(CUSTOMER_NAME_MAX_LENGTH, `Name is at most ${CUSTOMER_NAME_MAX_LENGTH} characters.`)
+  .refine((name) => !hasControlCharacters(name), 'Name cannot contain control characters.')
+  .superRefine(rejectCardNumbers)
+  .describe('The customer’s full name or business name.')
+  .meta({ example: 'Ada Lovelace' });
+
+export const CustomerEmailSchema = z
+  .string()
+  .trim()
+  .superRefine((email, ctx) => {
+    if (!isValidEmail(email)) {
+      addCodedIssue(ctx, 'email_invalid', 'Enter a valid email address, like ada@example.com.');
+    }
+  })
+  .describe('Stored as given, compared case-insensitively; one live customer per email.')
+  .meta({ example: 'ada@example.com' });
+
+export const CustomerPhoneSchema = z
+  .string()
+  .transform((phone, ctx) => {
+    const e164 = toE164(phone);
+    if (e164 === undefined) {
+      addCodedIssue(
+        ctx,
+        'phone_invalid',
+        'Enter a phone number that can be dialled, like +1 415 555 0123.',
+      );
+      return z.NEVER;
+    }
+    return e164;
+  })
+  .describe('Any common format; stored in E.164. Numbers without a country code are read as US.')
+  .meta({ example: '+14155550123' });
+
+export const CustomerDescriptionSchema = z
+  .string()
+  .max(
+    CUSTOMER_DESCRIPTION_MAX_LENGTH,
+    `Description is at most ${CUSTOMER_DESCRIPTION_MAX_LENGTH} characters.`,
+  )
+  .superRefine(rejectCardNumbers)
+  .describe('Free text for your team.')
+  .meta({ example: 'Enterprise lead from the London event' });
+
+export const CustomerCreateSchema = z.strictObject({
+  name: CustomerNameSchema,
+  email: CustomerEmailSchema,
+  phone: CustomerPhoneSchema.nullish(),
+  description: CustomerDescriptionSchema.nullish(),
+  metadata: MetadataSchema.optional(),
+});
+export type CustomerCreate = z.infer<typeof CustomerCreateSchema>;
+
+export const CustomerUpdateFieldsSchema = z.strictObject({
+  name: CustomerNameSchema.optional(),
+  email: CustomerEmailSchema.optional(),
+  phone: CustomerPhoneSchema.nullable().optional().describe('`null` removes the phone number.'),
+  description: CustomerDescriptionSchema.nullable().optional().describe('`null` removes it.'),
+  metadata: MetadataPatchSchema.optional(),
+});
+export type CustomerUpdateFields = z.infer<typeof CustomerUpdateFieldsSchema>;
+
+export const CustomerIdSchema = z
+  .string()
+  .min(1)
+  .describe('The customer’s id.')
+  .meta({ example: 'cus_4fGq2Lm9XbT0cVhYkR8sWn1A' });
+
+export const CustomerIdInputSchema = z.strictObject({ id: CustomerIdSchema });
+
+export const CustomerUpdateSchema = CustomerUpdateFieldsSchema.extend({ id: CustomerIdSchema });
+export type CustomerUpdate = z.infer<typeof CustomerUpdateSchema>;
+
+export const CustomerListQuerySchema = ListParamsSchema.extend({
+  email: z
+    .string()
+    .trim()
+    .min(1)
+    .max(CUSTOMER_EMAIL_MAX_LENGTH)
+    .optional()
+    .describe('Only the customer with exactly this email (case-insensitive).'),
+  query: z
+    .string()
+    .trim()
+    .min(1)
+    .max(CUSTOMER_NAME_MAX_LENGTH)
+    .optional()
+    .describe('Case-insensitive text search over name, email and phone; every character literal.'),
+  createdGte: IsoTimestampSchema.optional().describe(
+    'Only customers created at or after this time.',
+  ),
+  createdLte: IsoTimestampSchema.optional().describe(
+    'Only customers created at or before this time.',
+  ),
+}).superRefine(refineOneCursor);
+export type CustomerListQuery = z.infer<typeof CustomerListQuerySchema>;
+
+export const CustomerSchema = z
+  .object({
+    id: CustomerIdSchema,
+    object: z.literal('customer'),
+    name: z.string().describe('The customer’s name.'),
+    email: z.string().describe('The customer’s email, as given.'),
+    phone: z.string().nullable().describe('E.164 phone number, or null.'),
+    description: z.string().nullable().describe('Free text, or null.'),
+    metadata: z.record(z.string(), z.string()).describe('Your key-value pairs.'),
+    livemode: z.boolean().describe('true in the live environment, false in test.'),
+    createdAt: IsoTimestampSchema.describe('When the customer was created.'),
+    updatedAt: IsoTimestampSchema.describe('When the customer last changed.'),
+  })
+  .meta({ id: 'Customer', description: 'A person or business that pays the merchant.' });
+export type Customer = z.infer<typeof CustomerSchema>;
+
+export const DeletedCustomerSchema = z
+  .object({
+    id: CustomerIdSchema,
+    object: z.literal('customer'),
+    deleted: z.literal(true),
+  })
+  .meta({ id: 'DeletedCustomer' });
+export type DeletedCustomer = z.infer<typeof DeletedCustomerSchema>;
+
+export const CustomerListSchema = listSchema(CustomerSchema).meta({ id: 'CustomerList' });
+
+export { emailIdentity };

@@ -1,0 +1,48 @@
+/**
+ * Prefixed, unguessable object ids: a prefix naming the kind of object and 24 base62 characters
+ * from a CSPRNG (~143 bits), like Stripe's. Ids reveal nothing about order or count.
+ */
+export const ID_PREFIXES = {
+  account: 'acct',
+  customer: 'cus',
+  payment: 'pay',
+  paymentMethod: 'pm',
+  subscription: 'sub',
+  schedule: 'sched',
+  event: 'evt',
+  webhookEndpoint: 'we',
+  apiKey: 'key',
+  user: 'usr',
+  session: 'sess',
+  request: 'req',
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIXES;
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const ID_BODY_LENGTH = 24;
+
+/** Random base62 text; rejection sampling keeps every character equally likely. */
+export function randomBase62(length: number): string {
+  let out = '';
+  const bytes = new Uint8Array(length * 2);
+  while (out.length < length) {
+    crypto.getRandomValues(bytes);
+    for (const byte of bytes) {
+      if (byte < 248) out += ALPHABET[byte % 62];
+      if (out.length === length) break;
+    }
+  }
+  return out;
+}
+
+export function newId(kind: IdKind): string {
+  return `${ID_PREFIXES[kind]}_${randomBase62(ID_BODY_LENGTH)}`;
+}
+
+const ID_PATTERN = /^[a-z]+_[0-9A-Za-z]{1,64}$/;
+
+/** Whether `value` looks like an id of `kind` (a cheap check before touching the database). */
+export function isIdOf(kind: IdKind, value: string): boolean {
+  return value.startsWith(`${ID_PREFIXES[kind]}_`) && ID_PATTERN.test(value);
+}
