@@ -52,10 +52,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   // An empty JSON body (a DELETE sent with Content-Type: application/json) is no body at all.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     if (body === '') return done(null, undefined);
-    parseJson(request, body as string, done);
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(Object.assign(new Error('The request body is not valid JSON.'), { statusCode: 400 }));
+    }
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -88,7 +91,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onSend', async (_request, reply, payload) => {
     if (!(payload instanceof Response)) return payload;
     reply.code(payload.status);
-    payload.headers.forEach((value, name) => reply.header(name, value));
+    payload.headers.forEach((value, name) => {
+      reply.header(name, value);
+    });
     return payload.text();
   });
   registerIdempotency(app, db);
@@ -146,13 +151,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerRestRoutes(app, appRouter, createCaller, createContext);
 
   const openApiDocument = buildOpenApiDocument(appRouter);
-  app.get('/openapi.json', async () => openApiDocument);
+  app.get('/openapi.json', (_request, reply) => reply.send(openApiDocument));
   await app.register(scalarApiReference, {
     routePrefix: '/docs',
     configuration: { url: '/openapi.json', withDefaultFonts: false },
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', (_request, reply) => reply.send({ status: 'ok' }));
   app.get('/readyz', async (request, reply) => {
     try {
       await options.database.ping();
@@ -171,7 +176,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   app.setNotFoundHandler((request, reply) => {
     const isApi = /^\/(v1|trpc)(\/|$)/.test(request.url);
-    if (hasDashboard && !isApi && request.method === 'GET') {
+    // A missing file (`/assets/old-build.js`) is a 404, so a broken build is never hidden.
+    const isFile = /\.[a-z0-9]+$/i.test(request.url.split('?')[0] ?? '');
+    if (hasDashboard && !isApi && !isFile && request.method === 'GET') {
       // The dashboard routes in the browser: any other page is its index.
       return reply.sendFile('index.html');
     }

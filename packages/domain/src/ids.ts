@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Prefixed, unguessable object ids: a prefix naming the kind of object and 24 base62 characters
  * from a CSPRNG (~143 bits), like Stripe's. Ids reveal nothing about order or count.
@@ -25,7 +27,8 @@ const ID_BODY_LENGTH = 24;
 /** Random base62 text; rejection sampling keeps every character equally likely. */
 export function randomBase62(length: number): string {
   let out = '';
-  const bytes = new Uint8Array(length * 2);
+  // getRandomValues refuses more than 65,536 bytes at a time.
+  const bytes = new Uint8Array(Math.min(length * 2, 65_536));
   while (out.length < length) {
     crypto.getRandomValues(bytes);
     for (const byte of bytes) {
@@ -46,3 +49,10 @@ const ID_PATTERN = /^[a-z]+_[0-9A-Za-z]{1,64}$/;
 export function isIdOf(kind: IdKind, value: string): boolean {
   return value.startsWith(`${ID_PREFIXES[kind]}_`) && ID_PATTERN.test(value);
 }
+
+/** An id as a parameter. Any shape is looked up (and is a 404 when unknown), but NUL never is. */
+export const ObjectIdSchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((id) => !id.includes('\u0000'), 'Not an object id.');

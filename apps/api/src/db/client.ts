@@ -50,8 +50,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     : openPglite(options.dataDir);
 }
 
+/** `memory://` keeps an embedded database in memory only (tests); anything else is a folder. */
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
-  mkdirSync(dataDir, { recursive: true });
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir, { extensions: { pg_trgm } });
   const db = drizzlePglite({ client, schema });
   return {
@@ -69,7 +70,7 @@ function openPostgres(url: string, poolSize: number): DatabaseHandle {
   const client = postgres(url, { max: poolSize, onnotice: () => undefined });
   const db = drizzlePostgres({ client, schema });
   return {
-    db: db as unknown as Database,
+    db: db,
     engine: 'postgres',
     migrate: async () => {
       // Migrations run on a single dedicated connection holding an advisory lock, so several
@@ -97,7 +98,7 @@ function openPostgres(url: string, poolSize: number): DatabaseHandle {
 /** `db.execute` answers an array on postgres.js and `{ rows }` on PGlite; callers want rows. */
 export function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
+  return ((result as { rows?: T[] }).rows ?? []);
 }
 
 /** The SQLSTATE of a driver error, which Drizzle wraps in `cause`. */

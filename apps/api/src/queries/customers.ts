@@ -1,4 +1,4 @@
-import { and, eq, gte, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import {
   DomainError,
   emailIdentity,
@@ -200,6 +200,14 @@ async function findCursor(
   return row;
 }
 
+/**
+ * Timestamps are stored to the microsecond but shown to the millisecond, so `createdLte` with a
+ * customer's own `createdAt` must include every instant of that millisecond.
+ */
+function endOfMillisecond(iso: string): Date {
+  return new Date(Date.parse(iso) + 1);
+}
+
 export async function listCustomers(db: Executor, scope: Scope, params: CustomerListQuery) {
   const cursorId = params.startingAfter ?? params.endingBefore;
   const cursor = await findCursor(db, scope, cursorId);
@@ -224,7 +232,7 @@ export async function listCustomers(db: Executor, scope: Scope, params: Customer
           ? gte(customers.createdAt, new Date(params.createdGte))
           : undefined,
         params.createdLte !== undefined
-          ? lte(customers.createdAt, new Date(params.createdLte))
+          ? lt(customers.createdAt, endOfMillisecond(params.createdLte))
           : undefined,
       ),
     )

@@ -10,6 +10,7 @@ const ERROR_SCHEMA: JsonSchema = {
   properties: {
     error: {
       type: 'object',
+      description: 'What went wrong.',
       properties: {
         type: {
           type: 'string',

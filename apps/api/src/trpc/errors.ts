@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   codeOfIssue,
   DomainError,
+  innermostIssue,
   ERROR_TYPE_BY_CODE,
   type ErrorCode,
   type ErrorType,
@@ -108,15 +109,16 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], input: unknow
     return apiErrorOf('parameter_unknown', `Received unknown parameter: ${unknown}.`, unknown);
   }
   const coded = codeOfIssue(issue);
-  if (coded) return apiErrorOf(coded, issue.message, param || undefined);
+  const message = innermostIssue(issue).message;
+  if (coded) return apiErrorOf(coded, message, param || undefined);
   if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) {
     return param
       ? apiErrorOf('parameter_missing', `Missing required param: ${param}.`, param)
       : apiErrorOf('parameter_missing', 'The request needs a JSON object body.');
   }
   return param
-    ? apiErrorOf('parameter_invalid', `Invalid ${param}: ${issue.message}`, param)
-    : apiErrorOf('parameter_invalid', `Invalid request: ${issue.message}`);
+    ? apiErrorOf('parameter_invalid', `Invalid ${param}: ${message}`, param)
+    : apiErrorOf('parameter_invalid', `Invalid request: ${message}`);
 }
 
 function isZodError(error: unknown): error is z.core.$ZodError {
@@ -131,6 +133,9 @@ export function toApiError(error: unknown, input: unknown): ApiError {
   const inputFailed = !(error instanceof TRPCError) || error.code === 'BAD_REQUEST';
   if (inputFailed && isZodError(cause)) return fromZodIssues(cause.issues, input);
   if (error instanceof TRPCError) {
+    if (error.cause instanceof SyntaxError) {
+      return apiErrorOf('json_invalid', 'The request body is not valid JSON.');
+    }
     switch (error.code) {
       case 'PARSE_ERROR':
         return apiErrorOf('json_invalid', 'The request body is not valid JSON.');

@@ -7,7 +7,7 @@
 const MAX_EMAIL_LENGTH = 254;
 const MAX_LOCAL_LENGTH = 64;
 const MAX_LABEL_LENGTH = 63;
-const LOCAL_PART = /^[^\s@"(),:;<>[\\\]]+$/u;
+const LOCAL_PART = /^[^\s\p{Cc}@"(),:;<>[\\\]]+$/u;
 const DOMAIN_LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?$/u;
 const TOP_LEVEL_LABEL = /^(?:[\p{L}]{2,}|xn--[a-z0-9-]+)$/iu;
 

@@ -13,7 +13,19 @@ export function addCodedIssue(
   ctx.addIssue({ code: 'custom', message, params: { code } });
 }
 
-export function codeOfIssue(issue: z.core.$ZodIssue): ErrorCode | undefined {
+/**
+ * The issue that says what is wrong: zod reports a bad record key as `invalid_key` wrapping the
+ * key schema's own issues, and the inner one carries the useful message and code.
+ */
+export function innermostIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if ((issue.code === 'invalid_key' || issue.code === 'invalid_element') && issue.issues[0]) {
+    return innermostIssue(issue.issues[0]);
+  }
+  return issue;
+}
+
+export function codeOfIssue(outer: z.core.$ZodIssue): ErrorCode | undefined {
+  const issue = innermostIssue(outer);
   if (issue.code !== 'custom') return undefined;
   const code: unknown = issue.params?.code;
   return typeof code === 'string' ? (code as ErrorCode) : undefined;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ObjectIdSchema } from '../ids.js';
 
 export const LIST_DEFAULT_LIMIT = 10;
 export const LIST_MAX_LIMIT = 100;
@@ -12,16 +13,12 @@ export const ListParamsSchema = z.strictObject({
     .max(LIST_MAX_LIMIT)
     .default(LIST_DEFAULT_LIMIT)
     .describe(`How many objects to return, 1 to ${LIST_MAX_LIMIT}.`),
-  startingAfter: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('An object id: return the page that follows it (older objects).'),
-  endingBefore: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('An object id: return the page that precedes it (newer objects).'),
+  startingAfter: ObjectIdSchema.optional().describe(
+    'An object id: return the page that follows it (older objects).',
+  ),
+  endingBefore: ObjectIdSchema.optional().describe(
+    'An object id: return the page that precedes it (newer objects).',
+  ),
 });
 
 export type ListParams = z.infer<typeof ListParamsSchema>;
@@ -42,8 +39,8 @@ export function refineOneCursor<T extends { startingAfter?: string; endingBefore
 
 export function listSchema<T extends z.ZodType>(item: T) {
   return z.object({
-    object: z.literal('list'),
-    data: z.array(item),
+    object: z.literal('list').describe('The kind of object: always `list`.'),
+    data: z.array(item).describe('This page of objects, newest first.'),
     hasMore: z.boolean().describe('Whether more objects follow in this direction.'),
     url: z.string().describe('The path this list was read from.'),
   });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DomainError, fail, ok, type Result } from '../errors.js';
 import { addCodedIssue } from './issues.js';
 import { containsCardNumber } from './sensitive.js';
+import { hasNul } from './text.js';
 
 export const METADATA_MAX_KEYS = 50;
 export const METADATA_MAX_KEY_LENGTH = 40;
@@ -14,7 +15,13 @@ export type MetadataPatch = Record<string, string | null>;
 const metadataKey = z
   .string()
   .min(1, 'Metadata keys cannot be empty.')
-  .max(METADATA_MAX_KEY_LENGTH, `Metadata keys are at most ${METADATA_MAX_KEY_LENGTH} characters.`);
+  .max(METADATA_MAX_KEY_LENGTH, `Metadata keys are at most ${METADATA_MAX_KEY_LENGTH} characters.`)
+  .refine((key) => !hasNul(key), 'Metadata keys cannot contain NUL characters.')
+  .superRefine((key, ctx) => {
+    if (containsCardNumber(key)) {
+      addCodedIssue(ctx, 'sensitive_data_rejected', 'Metadata keys cannot hold card numbers.');
+    }
+  });
 
 const metadataValue = z
   .string()
@@ -22,6 +29,7 @@ const metadataValue = z
     METADATA_MAX_VALUE_LENGTH,
     `Metadata values are at most ${METADATA_MAX_VALUE_LENGTH} characters.`,
   )
+  .refine((value) => !hasNul(value), 'Metadata values cannot contain NUL characters.')
   .superRefine((value, ctx) => {
     if (containsCardNumber(value)) {
       addCodedIssue(ctx, 'sensitive_data_rejected', 'Metadata values cannot hold card numbers.');

@@ -2,12 +2,14 @@
  * The card-number guard: free text (names, descriptions, metadata values) must never carry a
  * primary account number, so a merchant's mistake cannot put card data into our storage or logs.
  *
- * A candidate is a run of digits, optionally grouped by single spaces or dashes, holding 13 to 19
+ * A candidate is a run of digits, optionally grouped by spaces (any kind, up to three, so pasted
+ * non-breaking spaces count) or dashes, holding 13 to 19
  * digits that pass the Luhn check. Runs longer than 19 digits are also checked group-aligned
  * (`4242 4242 4242 4242 1234` hides a card behind a trailing group), but never by sliding over
  * arbitrary offsets: long order numbers would then trip the check about one time in ten.
  */
-const DIGIT_RUN = /\d+(?:[ -]\d+)*/g;
+const DIGIT_RUN = /\d+(?:[\s-]{1,3}\d+)*/g;
+const SEPARATORS = /[\s-]{1,3}/;
 const MIN_PAN_DIGITS = 13;
 const MAX_PAN_DIGITS = 19;
 
@@ -46,7 +48,7 @@ function groupsHoldPan(groups: string[]): boolean {
 
 export function containsCardNumber(text: string): boolean {
   for (const match of text.matchAll(DIGIT_RUN)) {
-    const groups = match[0].split(/[ -]/);
+    const groups = match[0].split(SEPARATORS);
     const digits = groups.join('');
     if (digits.length < MIN_PAN_DIGITS) continue;
     if (isPan(digits)) return true;

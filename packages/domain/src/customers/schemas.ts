@@ -10,7 +10,8 @@ import {
 import { MetadataPatchSchema, MetadataSchema } from '../common/metadata.js';
 import { toE164 } from '../common/phone.js';
 import { containsCardNumber } from '../common/sensitive.js';
-import { hasControlCharacters } from '../common/text.js';
+import { hasControlCharacters, hasNul } from '../common/text.js';
+import { ObjectIdSchema } from '../ids.js';
 
 export const CUSTOMER_NAME_MAX_LENGTH = 256;
 export const CUSTOMER_EMAIL_MAX_LENGTH = 254;
@@ -66,6 +67,7 @@ export const CustomerDescriptionSchema = z
     CUSTOMER_DESCRIPTION_MAX_LENGTH,
     `Description is at most ${CUSTOMER_DESCRIPTION_MAX_LENGTH} characters.`,
   )
+  .refine((text) => !hasNul(text), 'Description cannot contain NUL characters.')
   .superRefine(rejectCardNumbers)
   .describe('Free text for your team.')
   .meta({ example: 'Enterprise lead from the London event' });
@@ -88,11 +90,9 @@ export const CustomerUpdateFieldsSchema = z.strictObject({
 });
 export type CustomerUpdateFields = z.infer<typeof CustomerUpdateFieldsSchema>;
 
-export const CustomerIdSchema = z
-  .string()
-  .min(1)
-  .describe('The customer’s id.')
-  .meta({ example: 'cus_4fGq2Lm9XbT0cVhYkR8sWn1A' });
+export const CustomerIdSchema = ObjectIdSchema.describe('The customer’s id.').meta({
+  example: 'cus_4fGq2Lm9XbT0cVhYkR8sWn1A',
+});
 
 export const CustomerIdInputSchema = z.strictObject({ id: CustomerIdSchema });
 
@@ -105,6 +105,7 @@ export const CustomerListQuerySchema = ListParamsSchema.extend({
     .trim()
     .min(1)
     .max(CUSTOMER_EMAIL_MAX_LENGTH)
+    .refine((text) => !hasNul(text), 'Cannot contain NUL characters.')
     .optional()
     .describe('Only the customer with exactly this email (case-insensitive).'),
   query: z
@@ -112,6 +113,7 @@ export const CustomerListQuerySchema = ListParamsSchema.extend({
     .trim()
     .min(1)
     .max(CUSTOMER_NAME_MAX_LENGTH)
+    .refine((text) => !hasNul(text), 'Cannot contain NUL characters.')
     .optional()
     .describe('Case-insensitive text search over name, email and phone; every character literal.'),
   createdGte: IsoTimestampSchema.optional().describe(
@@ -126,7 +128,7 @@ export type CustomerListQuery = z.infer<typeof CustomerListQuerySchema>;
 export const CustomerSchema = z
   .object({
     id: CustomerIdSchema,
-    object: z.literal('customer'),
+    object: z.literal('customer').describe('The kind of object: always `customer`.'),
     name: z.string().describe('The customer’s name.'),
     email: z.string().describe('The customer’s email, as given.'),
     phone: z.string().nullable().describe('E.164 phone number, or null.'),
@@ -142,8 +144,8 @@ export type Customer = z.infer<typeof CustomerSchema>;
 export const DeletedCustomerSchema = z
   .object({
     id: CustomerIdSchema,
-    object: z.literal('customer'),
-    deleted: z.literal(true),
+    object: z.literal('customer').describe('The kind of object: always `customer`.'),
+    deleted: z.literal(true).describe('Always true: the customer is deleted.'),
   })
   .meta({ id: 'DeletedCustomer' });
 export type DeletedCustomer = z.infer<typeof DeletedCustomerSchema>;

@@ -1,0 +1,126 @@
+import type { AddressInfo } from 'node:net';
+import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
+import { openDatabase, type DatabaseHandle } from '../src/db/client.js';
+import { createAccountWithKeys, createApiKey } from '../src/queries/accounts.js';
+import { buildServer } from '../src/server.js';
+import type { AppRouter } from '../src/trpc/root.js';
+import type { Permission } from '@peasswap/domain';
+
+/**
+ * The test harness: a real database (embedded PGlite in memory, or the PostgreSQL server named by
+ * DATABASE_URL), migrated once per run, and a real HTTP server per test file on a free port.
+ * Tests isolate themselves by making fresh accounts, never by mocking.
+ */
+let shared: Promise<DatabaseHandle> | undefined;
+
+export function testDatabase(): Promise<DatabaseHandle> {
+  shared ??= (async () => {
+    const database = await openDatabase({
+      databaseUrl: process.env.DATABASE_URL,
+      dataDir: 'memory://',
+    });
+    await database.migrate();
+    return database;
+  })();
+  return shared;
+}
+
+export const engine = process.env.DATABASE_URL ? 'postgres' : 'pglite';
+
+export interface TestServer {
+  url: string;
+  database: DatabaseHandle;
+  close(): Promise<void>;
+}
+
+export async function startServer(
+  options: { database?: DatabaseHandle; rateLimit?: { perSecond: number; burst: number } } = {},
+): Promise<TestServer> {
+  const database = options.database ?? (await testDatabase());
+  const app = await buildServer({
+    database,
+    logLevel: 'silent',
+    ...(options.rateLimit && { rateLimit: options.rateLimit }),
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, database, close: () => app.close() };
+}
+
+export interface TestAccount {
+  accountId: string;
+  testKey: string;
+  liveKey: string;
+}
+
+export async function newAccount(name = 'Test merchant'): Promise<TestAccount> {
+  const { db } = await testDatabase();
+  const { account, testKey, liveKey } = await createAccountWithKeys(db, name);
+  return { accountId: account.id, testKey: testKey.secret, liveKey: liveKey.secret };
+}
+
+export async function restrictedKey(
+  accountId: string,
+  permissions: Permission[],
+  environment: 'test' | 'live' = 'test',
+): Promise<string> {
+  const { db } = await testDatabase();
+  return (await createApiKey(db, { accountId, environment, permissions })).secret;
+}
+
+export interface HttpResult<T = unknown> {
+  status: number;
+  headers: Headers;
+  text: string;
+  body: T;
+}
+
+/** A REST call over real HTTP; `body` is parsed JSON (or undefined), `text` the exact bytes. */
+export async function http<T = any>(
+  server: TestServer,
+  method: string,
+  path: string,
+  options: {
+    key?: string;
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+  } = {},
+): Promise<HttpResult<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.key) headers.authorization = `Bearer ${options.key}`;
+  let payload: string | undefined = options.rawBody;
+  if (options.body !== undefined) payload = JSON.stringify(options.body);
+  if (payload !== undefined) headers['content-type'] ??= 'application/json';
+  const response = await fetch(`${server.url}${path}`, { method, headers, body: payload });
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, body: body as T };
+}
+
+export function trpcClient(
+  server: TestServer,
+  key: string | undefined,
+  extraHeaders: Record<string, string> = {},
+): TRPCClient<AppRouter> {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${server.url}/trpc`,
+        headers: () => ({ ...(key && { authorization: `Bearer ${key}` }), ...extraHeaders }),
+      }),
+    ],
+  });
+}
+
+let sequence = 0;
+/** A unique email per call, so tests never collide with one another's customers. */
+export function uniqueEmail(label = 'customer'): string {
+  sequence += 1;
+  return `${label}.${Date.now().toString(36)}.${sequence}@example.com`;
+}

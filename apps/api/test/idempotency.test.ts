@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/db/client.js';
+import {
+  engine,
+  http,
+  newAccount,
+  startServer,
+  trpcClient,
+  uniqueEmail,
+  type TestAccount,
+  type TestServer,
+} from './harness.js';
+
+let server: TestServer;
+let account: TestAccount;
+
+beforeAll(async () => {
+  server = await startServer();
+  account = await newAccount();
+});
+afterAll(() => server.close());
+
+const post = (
+  body: unknown,
+  key: string,
+  idempotencyKey: string,
+  target = server,
+  path = '/v1/customers',
+) => http(target, 'POST', path, { key, body, headers: { 'idempotency-key': idempotencyKey } });
+
+const countByEmail = async (email: string, key = account.testKey) => {
+  const res = await http(server, 'GET', `/v1/customers?email=${encodeURIComponent(email)}`, {
+    key,
+  });
+  return (res.body.data as unknown[]).length;
+};
+
+describe('idempotency keys', () => {
+  it('replays the first response byte for byte and performs nothing again', async () => {
+    const body = { name: 'Once Only', email: uniqueEmail('once') };
+    const first = await post(body, account.testKey, 'replay-1');
+    const second = await post(body, account.testKey, 'replay-1');
+    expect(first.status).toBe(200);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(second.status).toBe(200);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(second.text).toBe(first.text);
+    expect(second.headers.get('request-id')).not.toBe(first.headers.get('request-id'));
+    expect(await countByEmail(body.email)).toBe(1);
+  });
+
+  it('treats a reordered body with the same meaning as the same request', async () => {
+    const email = uniqueEmail('order');
+    const first = await post({ name: 'Order', email }, account.testKey, 'reorder-1');
+    const second = await post({ email, name: 'Order' }, account.testKey, 'reorder-1');
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(second.text).toBe(first.text);
+  });
+
+  it('replays an error answer too (4xx are stored)', async () => {
+    const first = await post({ name: 'Bad', email: 'not-an-email' }, account.testKey, 'error-1');
+    const second = await post({ name: 'Bad', email: 'not-an-email' }, account.testKey, 'error-1');
+    expect(first.status).toBe(400);
+    expect(second.status).toBe(400);
+    expect(second.text).toBe(first.text);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('refuses the same key with another body or another path', async () => {
+    const email = uniqueEmail('reuse');
+    await post({ name: 'Reuse', email }, account.testKey, 'reuse-1');
+    const otherBody = await post(
+      { name: 'Different', email: uniqueEmail() },
+      account.testKey,
+      'reuse-1',
+    );
+    expect(otherBody.status).toBe(400);
+    expect(otherBody.body.error).toMatchObject({
+      type: 'idempotency_error',
+      code: 'idempotency_key_reused',
+    });
+
+    const otherPath = await post(
+      { name: 'Reuse', email },
+      account.testKey,
+      'reuse-1',
+      server,
+      '/v1/customers/cus_x',
+    );
+    expect(otherPath.status).toBe(400);
+    expect(otherPath.body.error.code).toBe('idempotency_key_reused');
+  });
+
+  it('scopes keys to the account and environment', async () => {
+    const other = await newAccount();
+    const a = await post({ name: 'A', email: uniqueEmail('scope') }, account.testKey, 'scoped-1');
+    const live = await post(
+      { name: 'A', email: uniqueEmail('scope') },
+      account.liveKey,
+      'scoped-1',
+    );
+    const foreign = await post(
+      { name: 'B', email: uniqueEmail('scope') },
+      other.testKey,
+      'scoped-1',
+    );
+    for (const res of [a, live, foreign]) {
+      expect(res.status).toBe(200);
+      expect(res.headers.get('idempotent-replayed')).toBeNull();
+    }
+  });
+
+  it('refuses a key longer than 255 characters', async () => {
+    const res = await post(
+      { name: 'Long', email: uniqueEmail() },
+      account.testKey,
+      'k'.repeat(256),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({
+      type: 'idempotency_error',
+      code: 'idempotency_key_invalid',
+    });
+  });
+
+  it('creates one customer from 20 concurrent requests with the same key', async () => {
+    const body = { name: 'Concurrent', email: uniqueEmail('concurrent') };
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => post(body, account.testKey, 'concurrent-1')),
+    );
+    const created = results.filter((r) => r.status === 200);
+    const inUse = results.filter((r) => r.status === 409);
+    expect(created.length + inUse.length).toBe(20);
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    for (const res of inUse) expect(res.body.error.code).toBe('idempotency_key_in_use');
+    // Every 200 is the same customer: the first one's, replayed.
+    expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
+    expect(await countByEmail(body.email)).toBe(1);
+  });
+
+  it('holds across two server processes sharing one database', async () => {
+    // A second app with its own connection pool (on PGlite, the same embedded instance).
+    const database =
+      engine === 'postgres'
+        ? await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: 'memory://' })
+        : server.database;
+    const second = await startServer({ database });
+    try {
+      const body = { name: 'Two Processes', email: uniqueEmail('two') };
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          post(body, account.testKey, 'two-processes', i % 2 ? second : server),
+        ),
+      );
+      expect(results.every((r) => r.status === 200 || r.status === 409)).toBe(true);
+      expect(await countByEmail(body.email)).toBe(1);
+    } finally {
+      await second.close();
+      if (database !== server.database) await database.close();
+    }
+  });
+
+  it('works on tRPC mutations too', async () => {
+    const client = trpcClient(server, account.testKey, { 'idempotency-key': 'trpc-1' });
+    const input = { name: 'Typed Once', email: uniqueEmail('trpc') };
+    const first = await client.customers.create.mutate(input);
+    const second = await client.customers.create.mutate(input);
+    expect(second).toEqual(first);
+    expect(await countByEmail(input.email)).toBe(1);
+  });
+});

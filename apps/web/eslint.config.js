@@ -1,0 +1,3 @@
+import base from '@peasswap/eslint-config';
+
+export default base;

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { ID_PREFIXES, type IdKind, ObjectIdSchema, isIdOf, newId, randomBase62 } from './ids.js';
+
+const KINDS = Object.keys(ID_PREFIXES) as IdKind[];
+const BASE62 = /^[0-9A-Za-z]*$/;
+
+describe('ID_PREFIXES', () => {
+  it.each<[IdKind, string]>([
+    ['account', 'acct'],
+    ['customer', 'cus'],
+    ['payment', 'pay'],
+    ['paymentMethod', 'pm'],
+    ['subscription', 'sub'],
+    ['schedule', 'sched'],
+    ['event', 'evt'],
+    ['webhookEndpoint', 'we'],
+    ['apiKey', 'key'],
+  ])('names %s ids %s_', (kind, prefix) => {
+    expect(ID_PREFIXES[kind]).toBe(prefix);
+  });
+
+  it('gives every kind its own prefix', () => {
+    const prefixes = Object.values(ID_PREFIXES);
+    expect(new Set(prefixes).size).toBe(prefixes.length);
+  });
+});
+
+describe.each(KINDS)('newId(%s)', (kind) => {
+  const prefix = ID_PREFIXES[kind];
+
+  it(`is ${prefix}_ and 24 base62 characters`, () => {
+    expect(newId(kind)).toMatch(new RegExp(`^${prefix}_[0-9A-Za-z]{24}$`));
+  });
+
+  it('is recognised as its own kind and no other', () => {
+    const id = newId(kind);
+    for (const other of KINDS) expect(isIdOf(other, id)).toBe(other === kind);
+  });
+
+  it('never repeats over 10,000 draws', () => {
+    const ids = new Set(Array.from({ length: 10_000 }, () => newId(kind)));
+    expect(ids.size).toBe(10_000);
+  });
+});
+
+describe('randomBase62', () => {
+  it.each([0, 1, 24, 100, 40_000])('gives %i base62 characters', (length) => {
+    const text = randomBase62(length);
+    expect(text).toHaveLength(length);
+    expect(text).toMatch(BASE62);
+  });
+
+  it('uses the whole alphabet, none of it far more than the rest', () => {
+    const counts = new Map<string, number>();
+    for (const char of randomBase62(62_000)) counts.set(char, (counts.get(char) ?? 0) + 1);
+    expect(counts.size).toBe(62);
+    // 1,000 expected per character; a fair source lands within ±20% with overwhelming odds.
+    for (const count of counts.values()) expect(count).toBeGreaterThan(800);
+    for (const count of counts.values()) expect(count).toBeLessThan(1200);
+  });
+});
+
+describe('isIdOf', () => {
+  it.each<[IdKind, string, boolean]>([
+    ['customer', 'cus_4fGq2Lm9XbT0cVhYkR8sWn1A', true],
+    ['customer', 'cus_a', true],
+    ['customer', `cus_${'a'.repeat(64)}`, true],
+    ['account', 'acct_1', true],
+    ['customer', 'cus_', false],
+    ['customer', 'cus', false],
+    ['customer', '', false],
+    ['customer', `cus_${'a'.repeat(65)}`, false],
+    ['customer', 'CUS_abc', false],
+    ['customer', 'cusx_abc', false],
+    ['customer', 'pay_abc', false],
+    ['customer', ' cus_abc', false],
+    ['customer', 'cus_abc ', false],
+    ['customer', 'cus_abc\n', false],
+    ['customer', 'cus_abc-def', false],
+    ['customer', 'cus_abc_def', false],
+    ['customer', "cus_abc' OR 1=1", false],
+    ['customer', 'cus_ab\u0000c', false],
+    ['customer', 'cus_äbc', false],
+    ['subscription', 'sched_abc', false],
+    ['schedule', 'sub_abc', false],
+  ])('isIdOf(%s, %j) is %s', (kind, value, expected) => {
+    expect(isIdOf(kind, value)).toBe(expected);
+  });
+});
+
+describe('ObjectIdSchema', () => {
+  it.each(['cus_abc', 'x', 'pay_unknown-shape', 'x'.repeat(255)])(
+    'accepts %j (an unknown id is a 404, not a 400)',
+    (id) => {
+      expect(ObjectIdSchema.parse(id)).toBe(id);
+    },
+  );
+
+  it.each([
+    ['the empty string', ''],
+    ['more than 255 characters', 'x'.repeat(256)],
+    ['a NUL character', 'cus_\u0000'],
+    ['a number', 42],
+    ['null', null],
+  ])('rejects %s', (_, id) => {
+    expect(ObjectIdSchema.safeParse(id).success).toBe(false);
+  });
+});
