@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { newId } from '@peasswap/domain';
 import { authenticateApiKey } from './auth/api-keys.js';
 import type { DatabaseHandle } from './db/client.js';
+import { simulatedProcessor } from './payments/processor.js';
 import { registerRestRoutes } from './rest/adapter.js';
 import { sendError } from './rest/envelope.js';
 import { registerIdempotency } from './rest/idempotency.js';
@@ -133,6 +134,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     requestId: request.id,
     log: request.log,
     auth: request.auth,
+    processor: simulatedProcessor,
   });
 
   await app.register(fastifyTRPCPlugin, {

@@ -12,14 +12,21 @@ afterAll(() => server.close());
 type Schema = { description?: string; properties?: Record<string, Schema>; $ref?: string };
 
 describe('platform: OpenAPI document and docs', () => {
-  it('serves a valid OpenAPI 3.1 document covering every customers endpoint', async () => {
+  it('serves a valid OpenAPI 3.1 document covering every endpoint', async () => {
     const res = await http(server, 'GET', '/openapi.json');
     expect(res.status).toBe(200);
     const document = res.body;
     expect(document.openapi).toMatch(/^3\.1\./);
     const result = await validate(structuredClone(document));
     expect(result.valid ? [] : result.errors).toEqual([]);
-    expect(Object.keys(document.paths).sort()).toEqual(['/v1/customers', '/v1/customers/{id}']);
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/v1/customers',
+      '/v1/customers/{id}',
+      '/v1/customers/{id}/analytics',
+      '/v1/customers/{id}/payments',
+      '/v1/payments',
+      '/v1/payments/{id}',
+    ]);
     expect(Object.keys(document.paths['/v1/customers']).sort()).toEqual(['get', 'post']);
     expect(Object.keys(document.paths['/v1/customers/{id}']).sort()).toEqual([
       'delete',

@@ -9,3 +9,5 @@ export * from './common/sensitive.js';
 export * from './common/text.js';
 export * from './customers/index.js';
 export * from './auth/permissions.js';
+export * from './payments/index.js';
+export * from './analytics/index.js';

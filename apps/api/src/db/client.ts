@@ -98,7 +98,7 @@ function openPostgres(url: string, poolSize: number): DatabaseHandle {
 /** `db.execute` answers an array on postgres.js and `{ rows }` on PGlite; callers want rows. */
 export function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []);
+  return (result as { rows?: T[] }).rows ?? [];
 }
 
 /** The SQLSTATE of a driver error, which Drizzle wraps in `cause`. */

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Permission } from '@peasswap/domain';
 import type { Database } from '../db/client.js';
+import type { PaymentProcessor } from '../payments/processor.js';
 
 /** Who is calling: resolved once at the HTTP edge from the API key (or, later, the session). */
 export interface Auth {
@@ -15,4 +16,5 @@ export interface Context {
   requestId: string;
   log: FastifyBaseLogger;
   auth: Auth | undefined;
+  processor: PaymentProcessor;
 }

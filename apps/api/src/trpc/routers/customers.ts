@@ -1,12 +1,17 @@
 import {
+  CustomerAnalyticsSchema,
   CustomerCreateSchema,
+  CustomerPaymentsQuerySchema,
   CustomerIdInputSchema,
   CustomerListQuerySchema,
   CustomerListSchema,
   CustomerSchema,
   CustomerUpdateSchema,
   DeletedCustomerSchema,
+  PaymentListSchema,
 } from '@peasswap/domain';
+import { customerAnalytics } from '../../queries/analytics.js';
+import { listCustomerPayments } from '../../queries/payments.js';
 import {
   createCustomer,
   deleteCustomer,
@@ -81,4 +86,37 @@ export const customersRouter = router({
     .input(CustomerIdInputSchema)
     .output(DeletedCustomerSchema)
     .mutation(({ ctx, input }) => deleteCustomer(ctx.db, ctx.scope, input.id)),
+
+  payments: procedureWith('payments:read')
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/v1/customers/{id}/payments',
+        tags,
+        summary: 'List a customer’s payments',
+        description: 'Newest first, cursor-paginated.',
+      },
+    })
+    .input(CustomerPaymentsQuerySchema)
+    .output(PaymentListSchema)
+    .query(async ({ ctx, input }) => ({
+      object: 'list' as const,
+      ...(await listCustomerPayments(ctx.db, ctx.scope, input)),
+      url: `/v1/customers/${input.id}/payments`,
+    })),
+
+  analytics: procedureWith('payments:read')
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/v1/customers/{id}/analytics',
+        tags,
+        summary: 'Customer analytics',
+        description:
+          'Succeeded payments: count, last payment time, and total and average per currency (never summed across currencies).',
+      },
+    })
+    .input(CustomerIdInputSchema)
+    .output(CustomerAnalyticsSchema)
+    .query(({ ctx, input }) => customerAnalytics(ctx.db, ctx.scope, input.id)),
 });

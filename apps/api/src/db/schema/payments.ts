@@ -1,0 +1,42 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { ownedColumns } from './columns.js';
+import { customers } from './customers.js';
+
+/**
+ * Payments keep `customer_id` for good: a customer is only ever soft-deleted, so history stays
+ * attached. Indexes serve the two lists, newest first: the account's payments, and one customer's.
+ */
+export const payments = pgTable(
+  'payments',
+  {
+    id: text('id').primaryKey(),
+    ...ownedColumns,
+    customerId: text('customer_id').references(() => customers.id),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    paymentMethodId: text('payment_method_id'),
+    status: text('status', { enum: ['succeeded', 'failed'] }).notNull(),
+    failureCode: text('failure_code'),
+    description: text('description'),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('payments_created_idx').on(table.accountId, table.livemode, table.createdAt, table.id),
+    index('payments_customer_created_idx').on(
+      table.accountId,
+      table.livemode,
+      table.customerId,
+      table.createdAt,
+      table.id,
+    ),
+    check('payments_amount_range', sql`${table.amount} between 1 and 99999999`),
+    check('payments_currency_lower', sql`${table.currency} ~ '^[a-z]{3}$'`),
+    check('payments_status_check', sql`${table.status} in ('succeeded', 'failed')`),
+    check(
+      'payments_failure_code_matches_status',
+      sql`(${table.status} = 'failed') = (${table.failureCode} is not null)`,
+    ),
+  ],
+);

@@ -1,0 +1,143 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { summariseAnalytics, toSafeNumber, type CustomerAnalytics } from '@peasswap/domain';
+import { rowsOf, type Executor } from '../db/client.js';
+import { customerPaymentTotals, customers } from '../db/schema/index.js';
+import { customerMissing } from './customers.js';
+import { inScope, type Scope } from './scope.js';
+
+/** A live customer's analytics, read from the maintained totals: O(currencies), not O(payments). */
+export async function customerAnalytics(
+  db: Executor,
+  scope: Scope,
+  customerId: string,
+): Promise<CustomerAnalytics> {
+  const [customer] = await db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(
+      and(eq(customers.id, customerId), inScope(customers, scope), isNull(customers.deletedAt)),
+    );
+  if (!customer) throw customerMissing(customerId);
+
+  const rows = await db
+    .select({
+      currency: customerPaymentTotals.currency,
+      count: customerPaymentTotals.succeededCount,
+      total: customerPaymentTotals.total,
+      lastPaymentAt: customerPaymentTotals.lastPaymentAt,
+    })
+    .from(customerPaymentTotals)
+    .where(
+      and(inScope(customerPaymentTotals, scope), eq(customerPaymentTotals.customerId, customerId)),
+    );
+  const summary = summariseAnalytics(rows.map((row) => ({ ...row, total: BigInt(row.total) })));
+  return {
+    object: 'customer_analytics',
+    customer: customerId,
+    totalPayments: toSafeNumber(summary.totalPayments),
+    lastPaymentAt: summary.lastPaymentAt?.toISOString() ?? null,
+    volume: summary.volume.map((line) => ({
+      currency: line.currency,
+      total: toSafeNumber(line.total),
+      average: toSafeNumber(line.average),
+    })),
+  };
+}
+
+export interface TotalsMismatch {
+  accountId: string;
+  livemode: boolean;
+  customerId: string;
+  currency: string;
+  stored: { count: string; total: string } | null;
+  actual: { count: string; total: string } | null;
+  lastPaymentAt: Date | null;
+}
+
+/**
+ * Recompute every customer's totals from the payments themselves and list where the maintained
+ * rows differ; with `repair`, rewrite the differing rows from the payments.
+ */
+export async function verifyCustomerTotals(
+  db: Executor,
+  repair: boolean,
+): Promise<TotalsMismatch[]> {
+  if (!repair) return findMismatches(db);
+  return db.transaction(async (tx) => {
+    // New payments wait while the totals are rewritten, so the repair cannot race them.
+    await tx.execute(sql`lock table payments in share mode`);
+    const mismatches = await findMismatches(tx);
+    for (const row of mismatches) await rewriteTotals(tx, row);
+    return mismatches;
+  });
+}
+
+async function findMismatches(db: Executor): Promise<TotalsMismatch[]> {
+  const result = await db.execute(sql`
+    with actual as (
+      select account_id, livemode, customer_id, currency,
+             count(*)::text as count, sum(amount)::text as total, max(created_at) as last_payment_at
+      from payments
+      where status = 'succeeded' and customer_id is not null
+      group by account_id, livemode, customer_id, currency
+    )
+    select coalesce(a.account_id, t.account_id) as "accountId",
+           coalesce(a.livemode, t.livemode) as livemode,
+           coalesce(a.customer_id, t.customer_id) as "customerId",
+           coalesce(a.currency, t.currency) as currency,
+           t.succeeded_count::text as "storedCount", t.total::text as "storedTotal",
+           a.count as "actualCount", a.total as "actualTotal", a.last_payment_at as "lastPaymentAt"
+    from actual a
+    full join customer_payment_totals t
+      on t.account_id = a.account_id and t.livemode = a.livemode
+     and t.customer_id = a.customer_id and t.currency = a.currency
+    where t.total is distinct from a.total::numeric
+       or t.succeeded_count is distinct from a.count::bigint
+  `);
+  const rows = rowsOf<{
+    accountId: string;
+    livemode: boolean;
+    customerId: string;
+    currency: string;
+    storedCount: string | null;
+    storedTotal: string | null;
+    actualCount: string | null;
+    actualTotal: string | null;
+    lastPaymentAt: Date | string | null;
+  }>(result);
+
+  return rows.map((row) => ({
+    accountId: row.accountId,
+    livemode: row.livemode,
+    customerId: row.customerId,
+    currency: row.currency,
+    stored:
+      row.storedCount !== null ? { count: row.storedCount, total: row.storedTotal ?? '0' } : null,
+    actual:
+      row.actualCount !== null ? { count: row.actualCount, total: row.actualTotal ?? '0' } : null,
+    lastPaymentAt: row.lastPaymentAt === null ? null : new Date(row.lastPaymentAt),
+  }));
+}
+
+async function rewriteTotals(tx: Executor, row: TotalsMismatch) {
+  await tx
+    .delete(customerPaymentTotals)
+    .where(
+      and(
+        inScope(customerPaymentTotals, row),
+        eq(customerPaymentTotals.customerId, row.customerId),
+        eq(customerPaymentTotals.currency, row.currency),
+      ),
+    );
+  if (row.actual && row.lastPaymentAt) {
+    await tx.insert(customerPaymentTotals).values({
+      accountId: row.accountId,
+      livemode: row.livemode,
+      customerId: row.customerId,
+      currency: row.currency,
+      succeededCount: BigInt(row.actual.count),
+      total: row.actual.total,
+      lastPaymentAt: row.lastPaymentAt,
+    });
+  }
+}

@@ -1,0 +1,217 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import {
+  DomainError,
+  isTestPaymentMethod,
+  newId,
+  type Payment,
+  type PaymentCreate,
+  type ListParams,
+} from '@peasswap/domain';
+import type { Executor } from '../db/client.js';
+import { customerPaymentTotals, customers, payments } from '../db/schema/index.js';
+import type { PaymentProcessor } from '../payments/processor.js';
+import { customerMissing } from './customers.js';
+import { cursorMissing, keysetClause, toPage, type CursorPosition } from './pagination.js';
+import { inScope, type Scope } from './scope.js';
+
+const paymentColumns = {
+  id: payments.id,
+  livemode: payments.livemode,
+  customerId: payments.customerId,
+  amount: payments.amount,
+  currency: payments.currency,
+  paymentMethodId: payments.paymentMethodId,
+  status: payments.status,
+  failureCode: payments.failureCode,
+  description: payments.description,
+  metadata: payments.metadata,
+  createdAt: payments.createdAt,
+};
+
+type PaymentRow = {
+  id: string;
+  livemode: boolean;
+  customerId: string | null;
+  amount: number;
+  currency: string;
+  paymentMethodId: string | null;
+  status: 'succeeded' | 'failed';
+  failureCode: string | null;
+  description: string | null;
+  metadata: Record<string, string>;
+  createdAt: Date;
+};
+
+function toPayment(row: PaymentRow): Payment {
+  return {
+    id: row.id,
+    object: 'payment',
+    amount: row.amount,
+    currency: row.currency,
+    customer: row.customerId,
+    paymentMethod: row.paymentMethodId,
+    status: row.status,
+    failureCode: row.failureCode as Payment['failureCode'],
+    description: row.description,
+    metadata: row.metadata,
+    livemode: row.livemode,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/**
+ * Record a payment and, when it succeeds, add it to the customer's running totals — in one
+ * transaction, so analytics never disagree with the payments they summarise. The customer row is
+ * share-locked so it cannot be deleted while its payment is being written.
+ */
+export async function createPayment(
+  db: Executor,
+  scope: Scope,
+  input: PaymentCreate,
+  processor: PaymentProcessor,
+): Promise<Payment> {
+  const paymentMethod = input.paymentMethod ?? null;
+  if (paymentMethod !== null && !isTestPaymentMethod(paymentMethod)) {
+    throw new DomainError('resource_missing', `No such payment method: '${paymentMethod}'.`, {
+      param: 'paymentMethod',
+      status: 400,
+    });
+  }
+  return db.transaction(async (tx) => {
+    if (input.customer !== undefined) {
+      const [customer] = await tx
+        .select({ id: customers.id })
+        .from(customers)
+        .where(
+          and(
+            eq(customers.id, input.customer),
+            inScope(customers, scope),
+            isNull(customers.deletedAt),
+          ),
+        )
+        .for('share');
+      if (!customer) {
+        throw new DomainError('resource_missing', `No such customer: '${input.customer}'.`, {
+          param: 'customer',
+          status: 400,
+        });
+      }
+    }
+    const outcome = processor.charge({
+      amount: input.amount,
+      currency: input.currency,
+      paymentMethod,
+      livemode: scope.livemode,
+    });
+    const [row] = await tx
+      .insert(payments)
+      .values({
+        id: newId('payment'),
+        ...scope,
+        customerId: input.customer ?? null,
+        amount: input.amount,
+        currency: input.currency,
+        paymentMethodId: paymentMethod,
+        status: outcome.status,
+        failureCode: outcome.failureCode,
+        description: input.description ?? null,
+        metadata: input.metadata ?? {},
+      })
+      .returning(paymentColumns);
+    if (!row) throw new Error('payment insert returned no row');
+    if (row.status === 'succeeded' && row.customerId !== null) {
+      await addToCustomerTotals(tx, scope, row);
+    }
+    return toPayment(row);
+  });
+}
+
+async function addToCustomerTotals(tx: Executor, scope: Scope, payment: PaymentRow) {
+  await tx
+    .insert(customerPaymentTotals)
+    .values({
+      ...scope,
+      customerId: payment.customerId ?? '',
+      currency: payment.currency,
+      succeededCount: 1n,
+      total: String(payment.amount),
+      lastPaymentAt: payment.createdAt,
+    })
+    .onConflictDoUpdate({
+      target: [
+        customerPaymentTotals.accountId,
+        customerPaymentTotals.livemode,
+        customerPaymentTotals.customerId,
+        customerPaymentTotals.currency,
+      ],
+      set: {
+        succeededCount: sql`${customerPaymentTotals.succeededCount} + 1`,
+        total: sql`${customerPaymentTotals.total} + excluded.total`,
+        lastPaymentAt: sql`greatest(${customerPaymentTotals.lastPaymentAt}, excluded.last_payment_at)`,
+      },
+    });
+}
+
+export async function retrievePayment(db: Executor, scope: Scope, id: string): Promise<Payment> {
+  const [row] = await db
+    .select(paymentColumns)
+    .from(payments)
+    .where(and(eq(payments.id, id), inScope(payments, scope)));
+  if (!row) throw new DomainError('resource_missing', `No such payment: '${id}'.`, { param: 'id' });
+  return toPayment(row);
+}
+
+async function findCursor(
+  db: Executor,
+  scope: Scope,
+  id: string | undefined,
+): Promise<CursorPosition | undefined> {
+  if (id === undefined) return undefined;
+  const [row] = await db
+    .select({ createdAt: sql<string>`${payments.createdAt}::text`, id: payments.id })
+    .from(payments)
+    .where(and(eq(payments.id, id), inScope(payments, scope)));
+  return row;
+}
+
+/** Payments newest first; with `customerId`, that customer's (deleted customers' included). */
+export async function listPayments(
+  db: Executor,
+  scope: Scope,
+  params: ListParams & { customerId?: string | undefined },
+) {
+  const cursorId = params.startingAfter ?? params.endingBefore;
+  const cursor = await findCursor(db, scope, cursorId);
+  if (cursorId !== undefined && !cursor) throw cursorMissing(params);
+  const keyset = keysetClause(payments, params, cursor);
+  const rows = await db
+    .select(paymentColumns)
+    .from(payments)
+    .where(
+      and(
+        inScope(payments, scope),
+        params.customerId !== undefined ? eq(payments.customerId, params.customerId) : undefined,
+        keyset.where,
+      ),
+    )
+    .orderBy(...keyset.orderBy)
+    .limit(params.limit + 1);
+  const page = toPage(rows, params.limit, keyset.reversed);
+  return { data: page.data.map(toPayment), hasMore: page.hasMore };
+}
+
+/** A live customer's payments: the customer must exist, as for every /customers/{id} path. */
+export async function listCustomerPayments(
+  db: Executor,
+  scope: Scope,
+  params: ListParams & { id: string },
+) {
+  const [customer] = await db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(
+      and(eq(customers.id, params.id), inScope(customers, scope), isNull(customers.deletedAt)),
+    );
+  if (!customer) throw customerMissing(params.id);
+  return listPayments(db, scope, { ...params, customerId: params.id });
+}

@@ -1,0 +1,3 @@
+export * from './currency.js';
+export * from './processing.js';
+export * from './schemas.js';
