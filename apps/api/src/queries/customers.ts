@@ -12,13 +12,7 @@ import {
 } from '@peasswap/domain';
 import { sqlStateOf, type Executor } from '../db/client.js';
 import { customers } from '../db/schema/index.js';
-import {
-  cursorMissing,
-  escapeLike,
-  keysetClause,
-  toPage,
-  type CursorPosition,
-} from './pagination.js';
+import { escapeLike, keysetFor, toPage } from './pagination.js';
 import { inScope, type Scope } from './scope.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -186,20 +180,6 @@ export async function deleteCustomer(
   return { id: row.id, object: 'customer', deleted: true };
 }
 
-/** Where a cursor sits; deleted customers keep their place, so a page walk survives deletes. */
-async function findCursor(
-  db: Executor,
-  scope: Scope,
-  id: string | undefined,
-): Promise<CursorPosition | undefined> {
-  if (id === undefined) return undefined;
-  const [row] = await db
-    .select({ createdAt: sql<string>`${customers.createdAt}::text`, id: customers.id })
-    .from(customers)
-    .where(and(eq(customers.id, id), inScope(customers, scope)));
-  return row;
-}
-
 /**
  * Timestamps are stored to the microsecond but shown to the millisecond, so `createdLte` with a
  * customer's own `createdAt` must include every instant of that millisecond.
@@ -209,11 +189,7 @@ function endOfMillisecond(iso: string): Date {
 }
 
 export async function listCustomers(db: Executor, scope: Scope, params: CustomerListQuery) {
-  const cursorId = params.startingAfter ?? params.endingBefore;
-  const cursor = await findCursor(db, scope, cursorId);
-  if (cursorId !== undefined && !cursor) throw cursorMissing(params);
-
-  const keyset = keysetClause(customers, params, cursor);
+  const keyset = await keysetFor(db, customers, scope, params);
   const rows = await db
     .select(customerColumns)
     .from(customers)

@@ -1,6 +1,8 @@
-import { and, asc, desc, sql, type SQL } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { DomainError, type ListParams } from '@peasswap/domain';
+import type { Executor } from '../db/client.js';
+import { inScope, type Scope } from './scope.js';
 
 /**
  * Keyset pagination, newest first, by (created_at, id). A cursor is an object id; its position is
@@ -32,6 +34,29 @@ export function keysetClause(
     ? sql`(${columns.createdAt}, ${columns.id}) > ${position}`
     : sql`(${columns.createdAt}, ${columns.id}) < ${position}`;
   return { where: and(where), orderBy, reversed };
+}
+
+type PageableTable = PgTable & KeysetColumns & { accountId: PgColumn; livemode: PgColumn };
+
+/**
+ * The keyset condition and order for a page of `table` in `scope`. The cursor row is looked up
+ * in scope (another account's id is as unknown as a made-up one) and may be soft-deleted: a page
+ * walk survives the deletion of the row it stopped at.
+ */
+export async function keysetFor(
+  db: Executor,
+  table: PageableTable,
+  scope: Scope,
+  params: ListParams,
+) {
+  const cursorId = params.startingAfter ?? params.endingBefore;
+  if (cursorId === undefined) return keysetClause(table, params, undefined);
+  const [cursor] = await db
+    .select({ createdAt: sql<string>`${table.createdAt}::text`, id: sql<string>`${table.id}` })
+    .from(table)
+    .where(and(eq(table.id, cursorId), inScope(table, scope)));
+  if (!cursor) throw cursorMissing(params);
+  return keysetClause(table, params, cursor);
 }
 
 /** Trim the look-ahead row and restore newest-first order. */

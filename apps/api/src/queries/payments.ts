@@ -11,7 +11,7 @@ import type { Executor } from '../db/client.js';
 import { customerPaymentTotals, customers, payments } from '../db/schema/index.js';
 import type { PaymentProcessor } from '../payments/processor.js';
 import { customerMissing } from './customers.js';
-import { cursorMissing, keysetClause, toPage, type CursorPosition } from './pagination.js';
+import { keysetFor, toPage } from './pagination.js';
 import { inScope, type Scope } from './scope.js';
 
 const paymentColumns = {
@@ -161,29 +161,13 @@ export async function retrievePayment(db: Executor, scope: Scope, id: string): P
   return toPayment(row);
 }
 
-async function findCursor(
-  db: Executor,
-  scope: Scope,
-  id: string | undefined,
-): Promise<CursorPosition | undefined> {
-  if (id === undefined) return undefined;
-  const [row] = await db
-    .select({ createdAt: sql<string>`${payments.createdAt}::text`, id: payments.id })
-    .from(payments)
-    .where(and(eq(payments.id, id), inScope(payments, scope)));
-  return row;
-}
-
 /** Payments newest first; with `customerId`, that customer's (deleted customers' included). */
 export async function listPayments(
   db: Executor,
   scope: Scope,
   params: ListParams & { customerId?: string | undefined },
 ) {
-  const cursorId = params.startingAfter ?? params.endingBefore;
-  const cursor = await findCursor(db, scope, cursorId);
-  if (cursorId !== undefined && !cursor) throw cursorMissing(params);
-  const keyset = keysetClause(payments, params, cursor);
+  const keyset = await keysetFor(db, payments, scope, params);
   const rows = await db
     .select(paymentColumns)
     .from(payments)
