@@ -205,7 +205,7 @@ describe('payments: validation', () => {
   });
 
   it.each([
-    ['an unknown customer', async () => 'cus_doesnotexist000000000'],
+    ['an unknown customer', () => Promise.resolve('cus_doesnotexist000000000')],
     ['another account’s customer', async () => newCustomer((await newAccount()).testKey)],
     ['the live environment’s customer', async () => newCustomer(account.liveKey)],
   ])('refuses %s with 400 resource_missing naming customer', async (_label, customerOf) => {
