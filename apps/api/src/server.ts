@@ -4,9 +4,12 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import scalarApiReference from '@scalar/fastify-api-reference';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { newId } from '@peasswap/domain';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { newId, type DomainError } from '@peasswap/domain';
 import { authenticateApiKey } from './auth/api-keys.js';
+import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from './auth/cookies.js';
+import { crossSiteProblem, environmentOf } from './auth/dashboard-request.js';
+import { authenticateSession } from './auth/sessions.js';
 import type { DatabaseHandle } from './db/client.js';
 import { simulatedProcessor } from './payments/processor.js';
 import { registerRestRoutes } from './rest/adapter.js';
@@ -14,13 +17,14 @@ import { sendError } from './rest/envelope.js';
 import { registerIdempotency } from './rest/idempotency.js';
 import { buildOpenApiDocument } from './rest/openapi.js';
 import { RateLimiter } from './rest/rate-limit.js';
-import type { Auth, Context } from './trpc/context.js';
+import type { Auth, Context, DashboardHttp } from './trpc/context.js';
 import { apiErrorOf } from './trpc/errors.js';
 import { appRouter, createCaller, type AppRouter } from './trpc/root.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     auth?: Auth;
+    authFailure?: DomainError;
   }
 }
 
@@ -33,6 +37,7 @@ export interface ServerOptions {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
+const TRPC_PATH = /^\/trpc(\/|\?|$)/;
 const DEFAULT_WEB_DIST = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '../../web/dist',
@@ -66,10 +71,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reply.header('request-id', request.id);
   });
 
+  // One place decides who is calling: an API key (REST and tRPC), else on tRPC the dashboard's
+  // session cookie. A key always wins, so API-key behaviour never depends on cookies.
   app.addHook('preHandler', async (request) => {
     request.auth = await authenticateApiKey(db, request.headers.authorization, (error) =>
       request.log.warn({ err: error }, 'could not record API key use'),
     );
+    if (request.auth || !TRPC_PATH.test(request.url)) return;
+    const session = await authenticateSession(db, request.headers);
+    if (session.kind === 'signed-in') request.auth = session.auth;
+    if (session.kind === 'refused') request.authFailure = session.error;
   });
 
   const limiter = options.rateLimit
@@ -129,11 +140,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     );
   });
 
-  const createContext = (request: FastifyRequest): Context => ({
+  const createContext = (request: FastifyRequest, reply?: FastifyReply): Context => ({
     db,
     requestId: request.id,
     log: request.log,
     auth: request.auth,
+    authFailure: request.authFailure,
+    dashboard: reply && dashboardHttp(request, reply),
     processor: simulatedProcessor,
   });
 
@@ -141,7 +154,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     prefix: '/trpc',
     trpcOptions: {
       router: appRouter,
-      createContext: ({ req }) => createContext(req),
+      createContext: ({ req, res }) => createContext(req, res),
       onError: ({ error, req }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           req.log.error({ err: error.cause ?? error, requestId: req.id }, 'request failed');
@@ -192,4 +205,21 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   return app;
+}
+
+/** The session cookie as the dashboard's tRPC procedures see it (sign in, sign out, me). */
+function dashboardHttp(request: FastifyRequest, reply: FastifyReply): DashboardHttp {
+  const secure = request.protocol === 'https';
+  return {
+    crossSiteProblem: crossSiteProblem(request.headers),
+    sessionToken: readCookie(request.headers.cookie, SESSION_COOKIE),
+    environment: environmentOf(request.headers),
+    setSessionCookie: (token, expiresAt) => {
+      const maxAge = Math.round((expiresAt.getTime() - Date.now()) / 1000);
+      reply.header('set-cookie', sessionCookie(token, maxAge, secure));
+    },
+    clearSessionCookie: () => {
+      reply.header('set-cookie', clearedSessionCookie(secure));
+    },
+  };
 }

@@ -1,43 +1,44 @@
-import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { ApiKeyForm } from './components/ApiKeyForm';
-import { clearApiKey, readApiKey, saveApiKey } from './lib/api-key';
+import { BrowserRouter, Link, Navigate, Route, Routes } from 'react-router';
+import { DashboardClients } from './app/DashboardClients';
+import { RequireSession } from './app/session';
+import { AppShell } from './components/AppShell';
+import { EmptyState } from './components/States';
+import { ApiKeysPage } from './routes/api-keys/ApiKeysPage';
+import { CustomerPage } from './routes/customers/CustomerPage';
 import { CustomersPage } from './routes/customers/CustomersPage';
+import { SignInPage } from './routes/sign-in/SignInPage';
 
 export function App() {
-  const queryClient = useQueryClient();
-  const [apiKey, setApiKey] = useState(readApiKey);
-  // Bumped on every key change so the customers screen starts again from the first page.
-  const [session, setSession] = useState(0);
-
-  function changeApiKey(next: string | undefined) {
-    if (next === undefined) clearApiKey();
-    else saveApiKey(next);
-    // Another key may mean another account: nothing cached for the old one may show.
-    queryClient.clear();
-    setApiKey(next);
-    setSession((n) => n + 1);
-  }
-
   return (
-    <div className="shell">
-      <header className="topbar">
-        <span className="brand">PeasSwap</span>
-        <span className="badge">Test mode</span>
-      </header>
-      <main className="content">
-        <h1>Customers</h1>
-        <ApiKeyForm
-          apiKey={apiKey}
-          onSave={(key) => changeApiKey(key)}
-          onClear={() => changeApiKey(undefined)}
-        />
-        {apiKey === undefined ? (
-          <p className="hint">Paste a test API key above to see your customers.</p>
-        ) : (
-          <CustomersPage key={session} />
-        )}
-      </main>
-    </div>
+    <BrowserRouter>
+      <DashboardClients>
+        <Routes>
+          <Route path="/sign-in" element={<SignInPage />} />
+          <Route
+            element={
+              <RequireSession>
+                <AppShell />
+              </RequireSession>
+            }
+          >
+            <Route index element={<Navigate to="/customers" replace />} />
+            <Route path="customers" element={<CustomersPage />} />
+            <Route path="customers/:id" element={<CustomerPage />} />
+            <Route path="api-keys" element={<ApiKeysPage />} />
+            <Route path="*" element={<NotFound />} />
+          </Route>
+        </Routes>
+      </DashboardClients>
+    </BrowserRouter>
+  );
+}
+
+function NotFound() {
+  return (
+    <EmptyState title="Page not found">
+      <p>
+        <Link to="/customers">Go to your customers</Link>
+      </p>
+    </EmptyState>
   );
 }

@@ -1,7 +1,8 @@
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Permission } from '@peasswap/domain';
 import type { Executor } from '../db/client.js';
 import { apiKeys } from '../db/schema/index.js';
+import { inScope, type Scope } from './scope.js';
 
 export interface ApiKeyRecord {
   id: string;
@@ -41,4 +42,62 @@ export async function touchApiKey(db: Executor, id: string): Promise<void> {
         or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`)),
       ),
     );
+}
+
+/** What the API keys screen shows about a key: never its hash, never the secret. */
+export interface ApiKeySummary {
+  id: string;
+  livemode: boolean;
+  kind: 'secret' | 'restricted';
+  visiblePrefix: string;
+  permissions: Permission[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+const summaryColumns = {
+  id: apiKeys.id,
+  livemode: apiKeys.livemode,
+  kind: apiKeys.kind,
+  visiblePrefix: apiKeys.visiblePrefix,
+  permissions: apiKeys.permissions,
+  createdAt: apiKeys.createdAt,
+  lastUsedAt: apiKeys.lastUsedAt,
+  revokedAt: apiKeys.revokedAt,
+};
+
+/** Every key of the account in one environment, newest first, revoked ones included. */
+export async function listApiKeys(db: Executor, scope: Scope): Promise<ApiKeySummary[]> {
+  const rows = await db
+    .select(summaryColumns)
+    .from(apiKeys)
+    .where(inScope(apiKeys, scope))
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+  return rows.map((row) => ({ ...row, permissions: row.permissions as Permission[] }));
+}
+
+export async function findApiKey(
+  db: Executor,
+  scope: Scope,
+  id: string,
+): Promise<ApiKeySummary | undefined> {
+  const [row] = await db
+    .select(summaryColumns)
+    .from(apiKeys)
+    .where(and(inScope(apiKeys, scope), eq(apiKeys.id, id)));
+  return row ? { ...row, permissions: row.permissions as Permission[] } : undefined;
+}
+
+/** Revoke a key of this scope; revoking twice keeps the first time. Undefined when not found. */
+export async function revokeApiKey(
+  db: Executor,
+  scope: Scope,
+  id: string,
+): Promise<ApiKeySummary | undefined> {
+  await db
+    .update(apiKeys)
+    .set({ revokedAt: sql`now()` })
+    .where(and(inScope(apiKeys, scope), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
+  return findApiKey(db, scope, id);
 }

@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { emailIdentity, newId } from '@peasswap/domain';
 import { hashPassword } from '../auth/secrets.js';
 import type { Executor } from '../db/client.js';
@@ -21,5 +22,20 @@ export async function createUser(
     })
     .returning({ id: users.id, accountId: users.accountId, email: users.email, role: users.role });
   if (!user) throw new Error('user insert returned no row');
+  return user;
+}
+
+/** What signing in needs to know about the user with this email identity, if there is one. */
+export async function findUserForSignIn(db: Executor, identity: string) {
+  const [user] = await db
+    .select({
+      id: users.id,
+      accountId: users.accountId,
+      email: users.email,
+      role: users.role,
+      passwordHash: users.passwordHash,
+    })
+    .from(users)
+    .where(eq(users.emailIdentity, identity));
   return user;
 }

@@ -27,6 +27,9 @@ const HTTP_STATUS_BY_CODE = {
   customer_email_taken: 409,
   sensitive_data_rejected: 400,
   api_key_invalid: 401,
+  credentials_invalid: 401,
+  session_expired: 401,
+  cross_site_request_refused: 403,
   insufficient_permissions: 403,
   idempotency_key_invalid: 400,
   idempotency_key_reused: 400,
@@ -139,6 +142,11 @@ export function toApiError(error: unknown, input: unknown): ApiError {
     switch (error.code) {
       case 'PARSE_ERROR':
         return apiErrorOf('json_invalid', 'The request body is not valid JSON.');
+      case 'UNSUPPORTED_MEDIA_TYPE':
+        return apiErrorOf(
+          'json_invalid',
+          'Send the body as JSON with Content-Type: application/json.',
+        );
       case 'PAYLOAD_TOO_LARGE':
         return apiErrorOf('request_too_large', 'The request body is too large.');
       case 'NOT_FOUND':

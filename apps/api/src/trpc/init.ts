@@ -1,5 +1,6 @@
 import { initTRPC } from '@trpc/server';
 import { DomainError, type Permission } from '@peasswap/domain';
+import { capabilitiesOfRole, type DashboardCapability } from '../auth/roles.js';
 import type { Context } from './context.js';
 import { toApiError, toTrpcError } from './errors.js';
 
@@ -53,20 +54,27 @@ const domainErrors = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.use(domainErrors);
 
-/** A procedure that needs a key holding `permission`; its context carries the caller's scope. */
+function notAuthenticated(ctx: Context): DomainError {
+  return (
+    ctx.authFailure ??
+    new DomainError('api_key_invalid', 'Send a valid API key as `Authorization: Bearer sk_...`.')
+  );
+}
+
+/**
+ * A procedure that needs a key (or a signed-in user's role) holding `permission`; its context
+ * carries the caller's scope.
+ */
 export function procedureWith(permission: Permission) {
   return publicProcedure.use(({ ctx, next }) => {
     const { auth } = ctx;
-    if (!auth) {
-      throw new DomainError(
-        'api_key_invalid',
-        'Send a valid API key as `Authorization: Bearer sk_...`.',
-      );
-    }
+    if (!auth) throw notAuthenticated(ctx);
     if (!auth.permissions.includes(permission)) {
       throw new DomainError(
         'insufficient_permissions',
-        `This key lacks the '${permission}' permission this request needs.`,
+        auth.user
+          ? `Your role (${auth.user.role}) does not allow '${permission}'.`
+          : `This key lacks the '${permission}' permission this request needs.`,
       );
     }
     return next({
@@ -74,3 +82,45 @@ export function procedureWith(permission: Permission) {
     });
   });
 }
+
+/**
+ * A dashboard-only procedure for a signed-in user whose role has `capability` (managing keys,
+ * users). API keys are refused: a key cannot mint or revoke keys.
+ */
+export function dashboardProcedureWith(capability: DashboardCapability) {
+  return publicProcedure.use(({ ctx, next }) => {
+    const { auth } = ctx;
+    if (!auth) throw notAuthenticated(ctx);
+    const { user } = auth;
+    if (!user) {
+      throw new DomainError(
+        'insufficient_permissions',
+        'This is done in the dashboard by a signed-in user, not with an API key.',
+      );
+    }
+    if (!capabilitiesOfRole(user.role).includes(capability)) {
+      throw new DomainError(
+        'insufficient_permissions',
+        `Your role (${user.role}) does not allow '${capability}'.`,
+      );
+    }
+    return next({
+      ctx: { ...ctx, auth, user, scope: { accountId: auth.accountId, livemode: auth.livemode } },
+    });
+  });
+}
+
+/**
+ * Signing in and out: only from the dashboard itself (the cross-site checks), never over REST.
+ * Its context carries the cookie handle.
+ */
+export const sessionProcedure = publicProcedure.use(({ ctx, next }) => {
+  const { dashboard } = ctx;
+  if (!dashboard) {
+    throw new DomainError('cross_site_request_refused', 'Sign in through the dashboard.');
+  }
+  if (dashboard.crossSiteProblem) {
+    throw new DomainError('cross_site_request_refused', dashboard.crossSiteProblem);
+  }
+  return next({ ctx: { ...ctx, dashboard } });
+});

@@ -1,10 +1,14 @@
 import { createCallerFactory, router } from './init.js';
+import { apiKeysRouter } from './routers/api-keys.js';
 import { customersRouter } from './routers/customers.js';
 import { paymentsRouter } from './routers/payments.js';
+import { sessionRouter } from './routers/session.js';
 
 export const appRouter = router({
   customers: customersRouter,
   payments: paymentsRouter,
+  session: sessionRouter,
+  apiKeys: apiKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,39 +1,29 @@
 import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
-import { describeError, isClientError } from './errors';
-
-/** An error as the client builds it from the API's answer (see the API's errorFormatter). */
-function apiError(message: string, data: { type: string; code: string; httpStatus: number }) {
-  return TRPCClientError.from({
-    error: { code: -32001, message, data: { ...data, path: 'customers.list', requestId: 'req_1' } },
-  });
-}
+import { apiError } from './api-error.fixture';
+import { describeError, errorData, isClientError, isSessionEnded, messageOf } from './errors';
 
 describe('describeError', () => {
   it('shows the API message with its request id', () => {
-    const error = apiError('This key lacks the customers:read permission.', {
+    const error = apiError("Your role (viewer) does not allow 'customers:write'.", {
       type: 'permission_error',
       code: 'insufficient_permissions',
       httpStatus: 403,
     });
     expect(describeError(error)).toBe(
-      'This key lacks the customers:read permission. (request req_1)',
+      "Your role (viewer) does not allow 'customers:write'. (request req_1)",
     );
+    expect(messageOf(error)).toBe("Your role (viewer) does not allow 'customers:write'.");
     expect(isClientError(error)).toBe(true);
-  });
-
-  it('speaks of the key, not the header, when the key is refused', () => {
-    const error = apiError('Send a valid API key.', {
-      type: 'authentication_error',
-      code: 'api_key_invalid',
-      httpStatus: 401,
-    });
-    expect(describeError(error)).toMatch(/^This API key was not accepted\./);
+    expect(isSessionEnded(error)).toBe(false);
   });
 
   it('says the API could not be reached when there was no answer', () => {
     const error = TRPCClientError.from(new TypeError('Failed to fetch'));
-    expect(describeError(error)).toBe('Could not reach the API. Check that the server is running.');
+    expect(describeError(error)).toBe(
+      'Could not reach the API. Check your connection and try again.',
+    );
+    expect(errorData(error)).toBeUndefined();
     expect(isClientError(error)).toBe(false);
   });
 
@@ -44,5 +34,18 @@ describe('describeError', () => {
       httpStatus: 500,
     });
     expect(isClientError(error)).toBe(false);
+  });
+
+  it('knows a 401 means the session has ended', () => {
+    const error = apiError('Your session has ended. Sign in again.', {
+      type: 'authentication_error',
+      code: 'session_expired',
+      httpStatus: 401,
+    });
+    expect(isSessionEnded(error)).toBe(true);
+  });
+
+  it('treats anything else as a generic failure', () => {
+    expect(describeError(new Error('boom'))).toBe('Something went wrong. Try again.');
   });
 });

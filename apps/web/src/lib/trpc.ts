@@ -1,32 +1,53 @@
 import type { AppRouter } from '@peasswap/api/router';
-import { QueryClient } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
-import { readApiKey } from './api-key';
-import { isClientError } from './errors';
+import type { Environment } from './environment';
+import { isClientError, isSessionEnded } from './errors';
 
-export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
-/** Same origin in production (the API serves this app); Vite proxies /trpc in development. */
-export const trpcClient = createTRPCClient<AppRouter>({
-  links: [
-    httpBatchLink({
-      url: '/trpc',
-      headers() {
-        const apiKey = readApiKey();
-        return apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+/**
+ * Headers the API requires before it honours the session cookie (apps/api/src/auth/
+ * dashboard-request.ts): a custom header no cross-site page can send without a preflight, and
+ * the environment the test/live switch is on.
+ */
+function dashboardHeaders(environment: Environment): Record<string, string> {
+  return { 'x-peasswap-client': 'dashboard', 'x-peasswap-environment': environment };
+}
+
+export interface EnvironmentClients {
+  environment: Environment;
+  trpcClient: TRPCClient<AppRouter>;
+  queryClient: QueryClient;
+}
+
+/**
+ * One tRPC client and one query cache per environment: switching swaps both, so a test-mode
+ * answer can never be shown, or cached, as live data.
+ */
+export function createEnvironmentClients(
+  environment: Environment,
+  onSessionEnded: () => void,
+): EnvironmentClients {
+  const onError = (error: unknown) => {
+    if (isSessionEnded(error)) onSessionEnded();
+  };
+  return {
+    environment,
+    // Same origin in production (the API serves this app); Vite proxies /trpc in development.
+    trpcClient: createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url: '/trpc', headers: () => dashboardHeaders(environment) })],
+    }),
+    queryClient: new QueryClient({
+      queryCache: new QueryCache({ onError }),
+      mutationCache: new MutationCache({ onError }),
+      defaultOptions: {
+        queries: {
+          staleTime: 10_000,
+          retry: (failureCount, error) => !isClientError(error) && failureCount < 2,
+        },
       },
     }),
-  ],
-});
-
-export function createQueryClient(): QueryClient {
-  return new QueryClient({
-    defaultOptions: {
-      queries: {
-        staleTime: 10_000,
-        retry: (failureCount, error) => !isClientError(error) && failureCount < 2,
-      },
-    },
-  });
+  };
 }

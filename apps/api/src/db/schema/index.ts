@@ -5,3 +5,5 @@ export * from './idempotency-keys.js';
 export * from './users.js';
 export * from './customer-payment-totals.js';
 export * from './payments.js';
+export * from './sessions.js';
+export * from './sign-in-attempts.js';

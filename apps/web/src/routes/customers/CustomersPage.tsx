@@ -1,89 +1,152 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
+import { useLocation, useSearchParams } from 'react-router';
+import { useCan } from '../../app/session';
 import { CustomersTable } from '../../components/CustomersTable';
-import { describeError, isClientError } from '../../lib/errors';
-import { FIRST_PAGE, pageLinks, type PageCursor } from '../../lib/pagination';
+import { Pager } from '../../components/Pager';
+import { EmptyState, ErrorNotice, Loading } from '../../components/States';
+import { useDebouncedValue } from '../../lib/debounce';
+import { pageLinks, type PageCursor } from '../../lib/pagination';
 import { useTRPC } from '../../lib/trpc';
+import { CreateCustomerDialog } from './CreateCustomerDialog';
 
-const PAGE_SIZE = 10;
+const PAGE_SIZE = 20;
+const SEARCH_DELAY_MS = 250;
+
+/** The page's state lives in the URL (?q=, ?after=, ?before=): reload, back and links keep it. */
+function cursorOf(params: URLSearchParams): PageCursor {
+  const after = params.get('after');
+  const before = params.get('before');
+  if (after) return { startingAfter: after };
+  if (before) return { endingBefore: before };
+  return {};
+}
 
 export function CustomersPage() {
   const trpc = useTRPC();
-  const [cursor, setCursor] = useState<PageCursor>(FIRST_PAGE);
+  const canWrite = useCan('customers:write');
+  const location = useLocation();
+  const [params, setParams] = useSearchParams();
+  const query = params.get('q') ?? '';
+  const cursor = cursorOf(params);
+  const [search, setSearch] = useState(query);
+  const [shownQuery, setShownQuery] = useState(query);
+  const settledSearch = useDebouncedValue(search, SEARCH_DELAY_MS);
+  const [creating, setCreating] = useState(false);
+  const [notice, setNotice] = useState<string | undefined>(
+    (location.state as { notice?: string } | null)?.notice,
+  );
+  const searchId = useId();
+
+  // The URL changed without typing (Back, a link): the box shows what is being searched.
+  if (query !== shownQuery) {
+    setShownQuery(query);
+    if (search.trim() !== query) setSearch(query);
+  }
+
+  // Typing settles into ?q= (a new search starts from the first page). Only a change of the
+  // settled text writes the URL, so Back is never undone by a stale value.
+  const latest = useRef({ query, setParams });
+  latest.current = { query, setParams };
+  useEffect(() => {
+    const next = settledSearch.trim();
+    if (next === latest.current.query) return;
+    latest.current.setParams(next ? { q: next } : {}, { replace: true });
+  }, [settledSearch]);
+
   const customers = useQuery(
     trpc.customers.list.queryOptions(
-      { limit: PAGE_SIZE, ...cursor },
-      // Keep the current rows on screen while the next page loads, instead of a blank table.
+      { limit: PAGE_SIZE, ...(query && { query }), ...cursor },
+      // Keep the current rows on screen while the next page or search loads.
       { placeholderData: keepPreviousData },
     ),
   );
 
-  if (customers.isPending) {
-    return <p className="status">Loading customers…</p>;
+  function goTo(next: PageCursor) {
+    setParams({
+      ...(query && { q: query }),
+      ...(next.startingAfter && { after: next.startingAfter }),
+      ...(next.endingBefore && { before: next.endingBefore }),
+    });
   }
 
-  if (customers.isError) {
-    return (
-      <div className="notice notice--error" role="alert">
-        <p>{describeError(customers.error)}</p>
-        {/* Asking again with the same key cannot change a 4xx; a network or server error may pass. */}
-        {!isClientError(customers.error) && (
-          <button type="button" className="button" onClick={() => void customers.refetch()}>
-            Try again
+  function created(name: string) {
+    setCreating(false);
+    setNotice(`${name} was created.`);
+    setSearch('');
+    setParams({});
+  }
+
+  const onFirstPage = cursor.startingAfter === undefined && cursor.endingBefore === undefined;
+
+  return (
+    <>
+      <div className="page-header">
+        <h1>Customers</h1>
+        {canWrite && (
+          <button type="button" className="button" onClick={() => setCreating(true)}>
+            Create customer
           </button>
         )}
       </div>
-    );
-  }
-
-  const page = customers.data;
-  const onFirstPage = cursor.startingAfter === undefined && cursor.endingBefore === undefined;
-
-  if (page.data.length === 0) {
-    return onFirstPage ? (
-      <div className="empty">
-        <h2>No customers yet</h2>
-        <p>
-          Customers you create with the API (<code>POST /v1/customers</code>) appear here.
-        </p>
+      <div className="status-line" role="status">
+        {notice}
       </div>
-    ) : (
-      // Rows can vanish between two clicks (deleted elsewhere): offer the way back.
-      <div className="empty">
-        <p>No customers on this page.</p>
-        <button type="button" className="button" onClick={() => setCursor(FIRST_PAGE)}>
-          Back to the first page
-        </button>
+      <div className="search">
+        <label htmlFor={searchId}>Search customers</label>
+        <input
+          id={searchId}
+          type="search"
+          value={search}
+          placeholder="Name, email or phone"
+          autoComplete="off"
+          onChange={(event) => {
+            setSearch(event.target.value);
+            setNotice(undefined);
+          }}
+        />
       </div>
-    );
-  }
 
-  const links = pageLinks(cursor, page);
+      {customers.isPending ? (
+        <Loading label="Loading customers…" />
+      ) : customers.isError ? (
+        <ErrorNotice
+          title="Customers could not be loaded"
+          error={customers.error}
+          onRetry={() => void customers.refetch()}
+        />
+      ) : customers.data.data.length === 0 ? (
+        query ? (
+          <EmptyState title="No customers match your search">
+            <p>Nothing found for “{query}”. Try part of a name, an email or a phone number.</p>
+          </EmptyState>
+        ) : onFirstPage ? (
+          <EmptyState title="No customers yet">
+            <p>Customers you create here or with the API appear in this list.</p>
+          </EmptyState>
+        ) : (
+          // Rows can vanish between two clicks (deleted elsewhere): offer the way back.
+          <EmptyState title="No customers on this page">
+            <button type="button" className="button" onClick={() => setParams({})}>
+              Back to the first page
+            </button>
+          </EmptyState>
+        )
+      ) : (
+        <section aria-label="Customer list" aria-busy={customers.isFetching}>
+          <CustomersTable customers={customers.data.data} />
+          <Pager
+            label="Customer pages"
+            links={pageLinks(cursor, customers.data)}
+            busy={customers.isPlaceholderData}
+            onPage={goTo}
+          />
+        </section>
+      )}
 
-  return (
-    <section aria-labelledby="customers-heading" aria-busy={customers.isFetching}>
-      <h2 id="customers-heading" className="visually-hidden">
-        Customer list
-      </h2>
-      <CustomersTable customers={page.data} />
-      <nav className="pager" aria-label="Customer pages">
-        <button
-          type="button"
-          className="button button--secondary"
-          disabled={links.previous === null || customers.isPlaceholderData}
-          onClick={() => links.previous && setCursor(links.previous)}
-        >
-          Previous
-        </button>
-        <button
-          type="button"
-          className="button button--secondary"
-          disabled={links.next === null || customers.isPlaceholderData}
-          onClick={() => links.next && setCursor(links.next)}
-        >
-          Next
-        </button>
-      </nav>
-    </section>
+      {canWrite && (
+        <CreateCustomerDialog open={creating} onOpenChange={setCreating} onCreated={created} />
+      )}
+    </>
   );
 }

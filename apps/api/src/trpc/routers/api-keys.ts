@@ -1,0 +1,68 @@
+import { DomainError } from '@peasswap/domain';
+import {
+  ApiKeyCreateSchema,
+  ApiKeyIdInputSchema,
+  ApiKeyListSchema,
+  ApiKeySchema,
+  CreatedApiKeySchema,
+  type ApiKey,
+} from '../../auth/schemas.js';
+import { createApiKey } from '../../queries/accounts.js';
+import {
+  findApiKey,
+  listApiKeys,
+  revokeApiKey,
+  type ApiKeySummary,
+} from '../../queries/api-keys.js';
+import { dashboardProcedureWith, router } from '../init.js';
+
+function toApiKey(key: ApiKeySummary): ApiKey {
+  return {
+    id: key.id,
+    object: 'api_key',
+    kind: key.kind,
+    livemode: key.livemode,
+    prefix: key.visiblePrefix,
+    permissions: key.permissions,
+    createdAt: key.createdAt.toISOString(),
+    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+    revokedAt: key.revokedAt?.toISOString() ?? null,
+  };
+}
+
+function keyMissing(id: string): DomainError {
+  return new DomainError('resource_missing', `No such API key: '${id}'.`, { param: 'id' });
+}
+
+const keysProcedure = dashboardProcedureWith('api_keys:manage');
+
+/** The API keys screen: the account's keys in the environment the dashboard is switched to. */
+export const apiKeysRouter = router({
+  list: keysProcedure.output(ApiKeyListSchema).query(async ({ ctx }) => ({
+    object: 'list' as const,
+    data: (await listApiKeys(ctx.db, ctx.scope)).map(toApiKey),
+  })),
+
+  create: keysProcedure
+    .input(ApiKeyCreateSchema)
+    .output(CreatedApiKeySchema)
+    .mutation(async ({ ctx, input }) => {
+      const created = await createApiKey(ctx.db, {
+        accountId: ctx.scope.accountId,
+        environment: ctx.scope.livemode ? 'live' : 'test',
+        ...(input.kind === 'restricted' && { permissions: input.permissions }),
+      });
+      const key = await findApiKey(ctx.db, ctx.scope, created.id);
+      if (!key) throw new Error(`api key ${created.id} vanished after insert`);
+      return { ...toApiKey(key), secret: created.secret };
+    }),
+
+  revoke: keysProcedure
+    .input(ApiKeyIdInputSchema)
+    .output(ApiKeySchema)
+    .mutation(async ({ ctx, input }) => {
+      const key = await revokeApiKey(ctx.db, ctx.scope, input.id);
+      if (!key) throw keyMissing(input.id);
+      return toApiKey(key);
+    }),
+});

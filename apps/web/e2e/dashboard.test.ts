@@ -1,0 +1,419 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BrowserGuard, launchChromium, screenshots } from './browser';
+import { startDashboard, type Credentials, type Dashboard } from './server';
+
+/**
+ * The dashboard in a real browser against the real server on a fresh database. The flows run in
+ * order and share one signed-in page, as a person working through the dashboard would.
+ */
+let dashboard: Dashboard;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let guard: BrowserGuard;
+
+async function rest<T = any>(method: string, path: string, key: string, body?: unknown) {
+  const res = await fetch(`${dashboard.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+beforeAll(async () => {
+  dashboard = await startDashboard();
+  browser = await launchChromium();
+  guard = new BrowserGuard(dashboard.url);
+  context = await browser.newContext({
+    baseURL: dashboard.url,
+    viewport: { width: 1280, height: 800 },
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
+  await guard.attach(context);
+  page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  guard.watch(page);
+  // Enough customers for two pages, made over REST as an integration would.
+  for (let n = 1; n <= 22; n += 1) {
+    const label = String(n).padStart(2, '0');
+    await rest('POST', '/v1/customers', dashboard.testKey, {
+      name: `Seeded Customer ${label}`,
+      email: `seeded.${label}@example.com`,
+    });
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await dashboard?.stop();
+});
+
+// The flows build on one another: after a failure, the rest would only fail for its sake.
+let failed = false;
+beforeEach((context) => {
+  if (failed) context.skip();
+});
+
+afterEach((context) => {
+  const problems = guard.report();
+  if (context.task.result?.state === 'fail' || problems.length > 0) {
+    failed = true;
+    process.stderr.write(
+      `browser problems:\n${problems.join('\n')}\nserver output:\n${dashboard.output()}\n`,
+    );
+  }
+  expect(problems).toEqual([]);
+});
+
+async function signIn(who: Credentials) {
+  await page.goto('/');
+  await page.waitForURL('**/sign-in');
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/customers');
+  await page.getByRole('heading', { name: 'Customers', level: 1 }).waitFor();
+}
+
+async function signOut() {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL('**/sign-in');
+}
+
+const customerRow = (name: string) => page.getByRole('row').filter({ hasText: name });
+const dialog = () => page.getByRole('dialog');
+
+async function search(text: string) {
+  await page.getByLabel('Search customers').fill(text);
+  // Debounced, then in the URL, then answered by the server.
+  await page.waitForURL((url) => (url.searchParams.get('q') ?? '') === text.trim());
+}
+
+describe('the dashboard in Chromium', () => {
+  it('signs the owner in from the sign-in page', async () => {
+    await page.goto('/customers');
+    await page.waitForURL('**/sign-in');
+    await page.getByRole('heading', { name: 'Sign in to your dashboard' }).waitFor();
+    await screenshots(page, '01-sign-in');
+    await signIn(dashboard.owner);
+    expect(await page.getByRole('switch', { name: 'Test mode' }).getAttribute('aria-checked')).toBe(
+      'true',
+    );
+    await page.getByText('Test mode: you are viewing and changing test data.').waitFor();
+    await customerRow('Seeded Customer 22').waitFor();
+    await screenshots(page, '02-customers');
+  });
+
+  it('pages through customers with Next and Previous', async () => {
+    expect(await page.getByRole('row').count()).toBe(21); // a header row and 20 customers
+    await page.getByRole('button', { name: 'Next' }).click();
+    await customerRow('Seeded Customer 01').waitFor();
+    expect(await page.getByRole('row').count()).toBe(3);
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await customerRow('Seeded Customer 22').waitFor();
+    expect(await page.getByRole('button', { name: 'Previous' }).isDisabled()).toBe(true);
+  });
+
+  it('opens Create customer from the keyboard and closes it with Escape', async () => {
+    const create = page.getByRole('button', { name: 'Create customer' });
+    await create.focus();
+    await page.keyboard.press('Enter');
+    await dialog().waitFor();
+    expect(
+      await page.evaluate(() => document.activeElement?.closest('[role=dialog]') !== null),
+    ).toBe(true);
+    await page.keyboard.press('Escape');
+    await dialog().waitFor({ state: 'detached' });
+    // Focus goes back to the button that opened the dialog (Radix does it a tick after closing).
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent))
+      .toBe('Create customer');
+  });
+
+  it('creates a customer, refusing a bad email and a bad phone on their fields', async () => {
+    await page.getByRole('button', { name: 'Create customer' }).click();
+    const form = dialog();
+    await form.getByLabel('Name').fill('Ada Lovelace');
+    await form.getByLabel('Email').fill('ada@lovelace');
+    await form.getByLabel('Phone (optional)').fill('12');
+    await form.getByRole('button', { name: 'Create customer' }).click();
+    await form.getByText('Enter a valid email address, like ada@example.com.').waitFor();
+    await form.getByText('Enter a phone number that can be dialled').waitFor();
+    expect(await form.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
+    await screenshots(page, '03-create-invalid');
+
+    await form.getByLabel('Email').fill('ada@example.com');
+    await form.getByLabel('Phone (optional)').fill('+44 20 7946 0958');
+    await form.getByRole('button', { name: 'Create customer' }).click();
+    await dialog().waitFor({ state: 'detached' });
+    await page.getByRole('status').filter({ hasText: 'Ada Lovelace was created.' }).waitFor();
+    const row = customerRow('Ada Lovelace');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('+442079460958');
+  });
+
+  it('shows the server’s duplicate-email error on the field, linking to the existing customer', async () => {
+    await page.getByRole('button', { name: 'Create customer' }).click();
+    const form = dialog();
+    await form.getByLabel('Name').fill('Ada Again');
+    await form.getByLabel('Email').fill('ADA@example.com');
+    guard.expectFailure(409, '/trpc/customers.create');
+    await form.getByRole('button', { name: 'Create customer' }).click();
+    const link = form.getByRole('link', { name: 'View the existing customer' });
+    await link.waitFor();
+    await form.getByText('Another customer already has this email.').waitFor();
+    expect(await form.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
+    await screenshots(page, '04-create-duplicate');
+    await link.click();
+    await page.getByRole('heading', { name: 'Ada Lovelace', level: 1 }).waitFor();
+    await page.goBack();
+  });
+
+  it('finds the customer by searching as you type, server-side', async () => {
+    await page.goto('/customers');
+    await search('lovelace');
+    await expect.poll(() => page.getByRole('row').count()).toBe(2);
+    await customerRow('Ada Lovelace').waitFor();
+    await search('7946');
+    await customerRow('Ada Lovelace').waitFor();
+    // Searches replace one another in history; opening a customer and going Back restores it.
+    await customerRow('Ada Lovelace').getByRole('link').click();
+    await page.getByRole('heading', { name: 'Ada Lovelace', level: 1 }).waitFor();
+    await page.goBack();
+    await page.waitForURL((url) => url.searchParams.get('q') === '7946');
+    expect(await page.getByLabel('Search customers').inputValue()).toBe('7946');
+    await customerRow('Ada Lovelace').waitFor();
+    await search('no such person');
+    await page.getByRole('heading', { name: 'No customers match your search' }).waitFor();
+    await screenshots(page, '05-search-empty');
+    await search('');
+    await customerRow('Seeded Customer 22').waitFor();
+  });
+
+  it('says what went wrong when the server refuses a request', async () => {
+    guard.expectFailure(400, '/trpc/customers.list');
+    await search('x'.repeat(300));
+    const notice = page.getByRole('alert').filter({ hasText: 'Customers could not be loaded' });
+    await notice.waitFor();
+    expect(await notice.textContent()).toMatch(/Invalid query: .*\(request req_\w+\)/);
+    await search('');
+    await customerRow('Seeded Customer 22').waitFor();
+
+    guard.expectFailure(404, '/trpc/customers.retrieve');
+    await page.goto('/customers/cus_doesnotexist000000000000');
+    await page.getByRole('heading', { name: 'No such customer' }).waitFor();
+    await page.getByRole('link', { name: '← Customers' }).click();
+    await customerRow('Seeded Customer 22').waitFor();
+  });
+
+  it('shows the customer page with analytics cards and paginated payments', async () => {
+    const ada = (
+      await rest<{ data: { id: string }[] }>(
+        'GET',
+        '/v1/customers?email=ada@example.com',
+        dashboard.testKey,
+      )
+    ).body.data[0];
+    expect(ada).toBeDefined();
+    const pay = (amount: number, currency: string) =>
+      rest('POST', '/v1/payments', dashboard.testKey, { amount, currency, customer: ada?.id });
+    for (let n = 0; n < 10; n += 1) await pay(2500, 'usd');
+    await pay(1000, 'jpy');
+    await pay(1234, 'bhd');
+
+    await customerRow('Ada Lovelace').getByRole('link').click();
+    await page.getByRole('heading', { name: 'Ada Lovelace', level: 1 }).waitFor();
+    const cards = page.getByRole('region', { name: 'Analytics' });
+    await cards.getByText('$250.00').waitFor();
+    // Intl separates some currency codes from the amount with a no-break space.
+    const text = (await cards.textContent())?.replace(/\s/g, ' ');
+    expect(text).toContain('Total payments12');
+    expect(text).toContain('¥1,000');
+    expect(text).toContain('BHD 1.234');
+    expect(text).toContain('$25.00'); // the usd average
+
+    const payments = page.getByRole('region', { name: 'Payments' });
+    await payments.getByRole('cell', { name: /^BHD\s1\.234$/ }).waitFor();
+    expect(await payments.getByRole('row').count()).toBe(11); // a header row and 10 payments
+    await payments.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => payments.getByRole('row').count()).toBe(3);
+    expect(await payments.textContent()).toContain('$25.00');
+    await payments.getByRole('button', { name: 'Previous' }).click();
+    await payments.getByRole('cell', { name: '¥1,000' }).waitFor();
+    await screenshots(page, '06-customer');
+  });
+
+  it('saves changes, sending only the fields that changed', async () => {
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/trpc/customers.update')) sent.push(request.postData() ?? '');
+    });
+    const details = page.getByRole('region', { name: 'Details' });
+    await details.getByLabel('Name').fill('Ada King');
+    await details.getByRole('button', { name: 'Save changes' }).click();
+    await details.getByText('Changes saved.').waitFor();
+    await page.getByRole('heading', { name: 'Ada King', level: 1 }).waitFor();
+    expect(sent).toHaveLength(1);
+    const body = JSON.parse(sent[0] ?? '{}') as Record<string, { id: string }>;
+    const input = body['0'] ?? body;
+    expect(Object.keys(input).sort()).toEqual(['id', 'name']);
+    expect(await details.getByRole('button', { name: 'Save changes' }).isDisabled()).toBe(true);
+  });
+
+  it('deletes the customer behind a confirmation that names them', async () => {
+    await page.getByRole('button', { name: 'Delete customer' }).click();
+    const confirm = page.getByRole('alertdialog');
+    await confirm.getByRole('heading', { name: 'Delete Ada King?' }).waitFor();
+    await screenshots(page, '07-delete-confirm');
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'detached' });
+    await page.getByRole('heading', { name: 'Ada King', level: 1 }).waitFor();
+
+    await page.getByRole('button', { name: 'Delete customer' }).click();
+    await confirm.getByRole('button', { name: 'Delete customer' }).click();
+    await page.waitForURL((url) => url.pathname === '/customers');
+    await page.getByText('Ada King was deleted.').waitFor();
+    await search('ada king');
+    await page.getByRole('heading', { name: 'No customers match your search' }).waitFor();
+    await search('');
+  });
+
+  it('creates a restricted API key, shows its secret once with a copy button, and revokes it', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'API keys' })
+      .click();
+    await page.getByRole('heading', { name: 'API keys', level: 1 }).waitFor();
+    const bootstrapPrefix = dashboard.testKey.slice(0, 12);
+    await page.getByRole('row').filter({ hasText: bootstrapPrefix }).waitFor();
+
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await dialog().getByLabel('Restricted key (choose permissions)').check();
+    await dialog().getByLabel('customers:read').check();
+    await dialog().getByRole('button', { name: 'Create key' }).click();
+    const secretField = dialog().getByLabel('Secret key', { exact: true });
+    await secretField.waitFor();
+    const secret = await secretField.inputValue();
+    expect(secret).toMatch(/^rk_test_[0-9A-Za-z]{32}$/);
+    await dialog().getByRole('button', { name: 'Copy' }).click();
+    await dialog()
+      .getByText(/Copied to the clipboard\.|Selected: press Ctrl\+C/)
+      .waitFor();
+    await screenshots(page, '08-api-key-secret');
+    await dialog().getByRole('button', { name: 'Done' }).click();
+    await dialog().waitFor({ state: 'detached' });
+
+    expect((await rest('GET', '/v1/customers', secret)).status).toBe(200);
+    expect(
+      (await rest('POST', '/v1/customers', secret, { name: 'N', email: 'n@example.com' })).status,
+    ).toBe(403);
+
+    const row = page.getByRole('row').filter({ hasText: secret.slice(0, 12) });
+    await row.getByText('customers:read').waitFor();
+    // The list shows when each key was last used: after a reload, this one's use just now.
+    await page.reload();
+    await row.getByText('customers:read').waitFor();
+    expect(await row.getByRole('cell', { name: 'Never' }).count()).toBe(0);
+    await row.getByRole('button', { name: /^Revoke/ }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke key' }).click();
+    await row.getByText(/^Revoked/).waitFor();
+    expect((await rest('GET', '/v1/customers', secret)).status).toBe(401);
+    await screenshots(page, '09-api-keys');
+    expect(await page.content()).not.toContain(secret);
+  });
+
+  it('isolates test and live data with the switch', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Customers' })
+      .click();
+    await customerRow('Seeded Customer 22').waitFor();
+    await page.getByRole('switch', { name: 'Test mode' }).click();
+    await page.getByText('Live mode: changes affect real customers.').waitFor();
+    expect(await page.getByRole('switch', { name: 'Test mode' }).getAttribute('aria-checked')).toBe(
+      'false',
+    );
+    await page.getByRole('heading', { name: 'No customers yet' }).waitFor();
+    await screenshots(page, '10-live-empty');
+
+    await page.getByRole('button', { name: 'Create customer' }).click();
+    await dialog().getByLabel('Name').fill('Live Only');
+    await dialog().getByLabel('Email').fill('live.only@example.com');
+    await dialog().getByRole('button', { name: 'Create customer' }).click();
+    await customerRow('Live Only').waitFor();
+    const live = await rest<{ data: { name: string }[] }>(
+      'GET',
+      '/v1/customers',
+      dashboard.liveKey,
+    );
+    expect(live.body.data.map((c) => c.name)).toEqual(['Live Only']);
+
+    await page.getByRole('switch', { name: 'Test mode' }).click();
+    await page.getByText('Test mode: you are viewing and changing test data.').waitFor();
+    await customerRow('Seeded Customer 22').waitFor();
+    expect(await customerRow('Live Only').count()).toBe(0);
+    await search('live only');
+    await page.getByRole('heading', { name: 'No customers match your search' }).waitFor();
+    await search('');
+  });
+
+  it('shows a viewer no create, save or delete controls, and the server refuses it anyway', async () => {
+    await signOut();
+    await signIn(dashboard.viewer);
+    await customerRow('Seeded Customer 22').waitFor();
+    expect(await page.getByRole('button', { name: 'Create customer' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'API keys' }).count()).toBe(0);
+    await page.locator('.role-badge', { hasText: 'viewer' }).waitFor();
+
+    await customerRow('Seeded Customer 22').getByRole('link').click();
+    await page.getByRole('heading', { name: 'Seeded Customer 22', level: 1 }).waitFor();
+    expect(await page.getByRole('button', { name: 'Delete customer' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Save changes' }).count()).toBe(0);
+    expect(await page.getByRole('textbox').count()).toBe(0);
+    await screenshots(page, '11-viewer-customer');
+
+    // The same calls the hidden controls would make, sent from the viewer's signed-in page.
+    guard.expectFailure(403, '/trpc/customers.create');
+    guard.expectFailure(403, '/trpc/customers.delete');
+    const answers = await page.evaluate(async (id) => {
+      const call = async (path: string, input: unknown) => {
+        const res = await fetch(`/trpc/${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-peasswap-client': 'dashboard' },
+          body: JSON.stringify(input),
+        });
+        const body = (await res.json()) as { error?: { data?: { code?: string } } };
+        return { status: res.status, code: body.error?.data?.code };
+      };
+      return [
+        await call('customers.create', { name: 'Viewer Made', email: 'viewer.made@example.com' }),
+        await call('customers.delete', { id }),
+      ];
+    }, new URL(page.url()).pathname.split('/').pop());
+    expect(answers).toEqual([
+      { status: 403, code: 'insufficient_permissions' },
+      { status: 403, code: 'insufficient_permissions' },
+    ]);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Seeded Customer 22', level: 1 }).waitFor();
+  });
+
+  it('keeps working at phone width', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('link', { name: '← Customers' }).click();
+    await search('seeded customer 07');
+    await customerRow('Seeded Customer 07').getByRole('link').click();
+    await page.getByRole('heading', { name: 'Seeded Customer 07', level: 1 }).waitFor();
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBe(0);
+    await signOut();
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+});

@@ -1,0 +1,11 @@
+import type { AppRouter } from '@peasswap/api/router';
+import type { inferRouterOutputs } from '@trpc/server';
+
+type Outputs = inferRouterOutputs<AppRouter>;
+
+export type Session = NonNullable<Outputs['session']['me']>;
+export type Customer = Outputs['customers']['retrieve'];
+export type Payment = Outputs['customers']['payments']['data'][number];
+export type CustomerAnalytics = Outputs['customers']['analytics'];
+export type ApiKey = Outputs['apiKeys']['list']['data'][number];
+export type CreatedApiKey = Outputs['apiKeys']['create'];

@@ -1,0 +1,99 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router';
+import { useCan } from '../../app/session';
+import { EmptyState, ErrorNotice, Loading } from '../../components/States';
+import { useDashboard } from '../../app/DashboardClients';
+import { errorData } from '../../lib/errors';
+import { formatTimestamp, orDash } from '../../lib/format';
+import { useTRPC } from '../../lib/trpc';
+import type { Customer } from '../../lib/types';
+import { CustomerAnalyticsCards } from './CustomerAnalyticsCards';
+import { CustomerDetailsForm } from './CustomerDetailsForm';
+import { CustomerPayments } from './CustomerPayments';
+import { DeleteCustomer } from './DeleteCustomer';
+
+export function CustomerPage() {
+  const { id = '' } = useParams();
+  const trpc = useTRPC();
+  const { environment } = useDashboard();
+  const canWrite = useCan('customers:write');
+  const customer = useQuery(trpc.customers.retrieve.queryOptions({ id }));
+
+  const back = (
+    <Link to="/customers" className="back-link">
+      ← Customers
+    </Link>
+  );
+
+  if (customer.isPending) {
+    return (
+      <>
+        {back}
+        <Loading label="Loading customer…" />
+      </>
+    );
+  }
+  if (customer.isError) {
+    return (
+      <>
+        {back}
+        {errorData(customer.error)?.code === 'resource_missing' ? (
+          <EmptyState title="No such customer">
+            <p>
+              There is no customer {id} in {environment} mode. It may have been deleted, or belong
+              to the other environment.
+            </p>
+          </EmptyState>
+        ) : (
+          <ErrorNotice
+            title="This customer could not be loaded"
+            error={customer.error}
+            onRetry={() => void customer.refetch()}
+          />
+        )}
+      </>
+    );
+  }
+
+  const data = customer.data;
+  return (
+    <>
+      {back}
+      <div className="page-header">
+        <div>
+          <h1>{data.name}</h1>
+          <p className="page-header__sub">
+            {data.email} · <code>{data.id}</code>
+          </p>
+        </div>
+        {canWrite && <DeleteCustomer customer={data} />}
+      </div>
+
+      <CustomerAnalyticsCards customerId={data.id} />
+
+      <section className="panel" aria-labelledby="details-heading">
+        <h2 id="details-heading">Details</h2>
+        {canWrite ? <CustomerDetailsForm customer={data} /> : <ReadOnlyDetails customer={data} />}
+      </section>
+
+      <CustomerPayments customerId={data.id} />
+    </>
+  );
+}
+
+function ReadOnlyDetails({ customer }: { customer: Customer }) {
+  return (
+    <dl className="details">
+      <dt>Name</dt>
+      <dd>{customer.name}</dd>
+      <dt>Email</dt>
+      <dd>{customer.email}</dd>
+      <dt>Phone</dt>
+      <dd>{orDash(customer.phone)}</dd>
+      <dt>Description</dt>
+      <dd>{orDash(customer.description)}</dd>
+      <dt>Created</dt>
+      <dd>{formatTimestamp(customer.createdAt)}</dd>
+    </dl>
+  );
+}
