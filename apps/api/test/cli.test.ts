@@ -133,4 +133,36 @@ describe('cli', () => {
     expect(res.code, res.stderr).toBe(0);
     expect(parseOnlyJson(res.stdout)).toMatchObject({ accountId, customers: 500 });
   });
+
+  it('seeds payments whose customer totals match them exactly', async () => {
+    const res = await runCli(
+      ['seed', '--customers', '50', '--payments', '500', '--json'],
+      store.env,
+    );
+    expect(res.code, res.stderr).toBe(0);
+    const seeded = parseOnlyJson(res.stdout);
+    expect(seeded).toMatchObject({ accountId, customers: 50, payments: 500 });
+    expect(seeded.totals).toBeGreaterThan(0);
+    // A tenth of a small seed goes to the oldest customer, the one analytics benchmarks read.
+    expect(seeded.heavyCustomer).toMatchObject({ payments: 50 });
+    expect(seeded.heavyCustomer.id).toMatch(/^cus_/);
+    expect(seeded.rowsPerSecond).toBeGreaterThan(0);
+
+    const verified = await runCli(['analytics', 'verify', '--json'], store.env);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(parseOnlyJson(verified.stdout)).toEqual({ mismatches: 0, repaired: 0 });
+  });
+
+  it('refuses payments without customers to pay them', async () => {
+    const account = parseOnlyJson(
+      (await runCli(['accounts', 'create', '--name', 'Empty', '--json'], store.env)).stdout,
+    );
+    const res = await runCli(
+      ['seed', '--account', account.accountId, '--payments', '10', '--json'],
+      store.env,
+    );
+    expect(res.code).toBe(2);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toContain('--payments needs live customers');
+  });
 });

@@ -10,9 +10,10 @@ import {
   findAccount,
   findFirstAccount,
 } from '../queries/accounts.js';
+import { verifyCustomerTotals } from '../queries/analytics.js';
 import { createUser, type UserRole } from '../queries/users.js';
 import { printResult, UsageError } from './output.js';
-import { seedCustomers } from './seed.js';
+import { analyzeSeededTables, seedCustomers, seedPayments } from './seed.js';
 
 const USAGE = `Usage: pnpm cli <command> [options]
 
@@ -21,7 +22,8 @@ const USAGE = `Usage: pnpm cli <command> [options]
   accounts create --name N [--json]              a new account with its own keys
   keys create --account ID --env test|live [--permissions a,b] [--json]
   users create --account ID --email E --role R [--password P] [--json]
-  seed --customers N [--payments M] [--account ID] [--env test|live]
+  seed --customers N [--payments M] [--account ID] [--env test|live] [--json]
+  analytics verify [--repair] [--json]           recompute customer totals from payments; exit 1 on mismatch
 `;
 
 const { positionals, values } = parseArgs({
@@ -37,6 +39,7 @@ const { positionals, values } = parseArgs({
     password: { type: 'string' },
     customers: { type: 'string' },
     payments: { type: 'string' },
+    repair: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -64,7 +67,8 @@ async function requireAccount(database: DatabaseHandle, id: string) {
   return account;
 }
 
-async function run(command: string, database: DatabaseHandle): Promise<void> {
+/** Runs one command; answers the exit code when it is not 0. */
+async function run(command: string, database: DatabaseHandle): Promise<number | undefined> {
   const { db } = database;
   const json = values.json ?? false;
   switch (command) {
@@ -181,18 +185,68 @@ async function run(command: string, database: DatabaseHandle): Promise<void> {
     }
     case 'seed': {
       const customers = wholeNumber('customers');
-      if (wholeNumber('payments') > 0)
-        throw new UsageError('--payments arrives with the payments API');
+      const paymentCount = wholeNumber('payments');
       const account = values.account
         ? await requireAccount(database, values.account)
         : await findFirstAccount(db);
       if (!account) throw new UsageError('no account yet: run `pnpm cli bootstrap` first');
-      const livemode = (values.env ?? 'test') === 'live';
-      const result = await seedCustomers(db, { accountId: account.id, livemode }, customers);
-      printResult(json, { accountId: account.id, ...result }, [
-        `Seeded ${result.customers} customers into ${account.id} in ${result.seconds.toFixed(1)} s (${result.rowsPerSecond} rows/s).`,
-      ]);
+      const scope = { accountId: account.id, livemode: (values.env ?? 'test') === 'live' };
+      // Progress goes to stderr, and only for seeds big enough to take a while.
+      const progress =
+        customers + paymentCount >= 1_000_000
+          ? (message: string) => process.stderr.write(`seed: ${message}\n`)
+          : undefined;
+      const seeded = await seedCustomers(db, scope, customers, progress);
+      const paid = await seedPayments(db, scope, paymentCount, progress);
+      await analyzeSeededTables(db);
+      const rows = seeded.customers + paid.payments;
+      const seconds = seeded.seconds + paid.seconds;
+      const rowsPerSecond = Math.round(rows / Math.max(seconds, 1e-9));
+      printResult(
+        json,
+        {
+          accountId: account.id,
+          livemode: scope.livemode,
+          customers: seeded.customers,
+          payments: paid.payments,
+          totals: paid.totals,
+          heavyCustomer: paid.heavyCustomer,
+          seconds,
+          rowsPerSecond,
+          customersPerSecond: seeded.rowsPerSecond,
+          paymentsPerSecond: paid.rowsPerSecond,
+        },
+        [
+          `Seeded ${seeded.customers} customers in ${seeded.seconds.toFixed(1)} s (${seeded.rowsPerSecond} rows/s) and ${paid.payments} payments in ${paid.seconds.toFixed(1)} s (${paid.rowsPerSecond} rows/s) into ${account.id}.`,
+          `${rows} rows in ${seconds.toFixed(1)} s: ${rowsPerSecond} rows/s; ${paid.totals} customer totals rows written.`,
+          ...(paid.heavyCustomer
+            ? [
+                `Customer with the most payments (for analytics): ${paid.heavyCustomer.id} (${paid.heavyCustomer.payments} payments).`,
+              ]
+            : []),
+        ],
+      );
       return;
+    }
+    case 'analytics verify': {
+      const repair = values.repair ?? false;
+      const mismatches = await verifyCustomerTotals(db, repair);
+      printResult(
+        json,
+        { mismatches: mismatches.length, repaired: repair ? mismatches.length : 0 },
+        [
+          repair
+            ? `${mismatches.length} customer totals rows differed from the payments; repaired.`
+            : `${mismatches.length} customer totals rows differ from the payments.`,
+          ...mismatches
+            .slice(0, 20)
+            .map(
+              (m) =>
+                `  ${m.customerId} ${m.currency}: stored ${m.stored ? `${m.stored.count} / ${m.stored.total}` : 'none'}, payments say ${m.actual ? `${m.actual.count} / ${m.actual.total}` : 'none'}`,
+            ),
+        ],
+      );
+      return mismatches.length > 0 && !repair ? 1 : undefined;
     }
     default:
       throw new UsageError(`unknown command: ${command || '(none)'}`);
@@ -201,12 +255,7 @@ async function run(command: string, database: DatabaseHandle): Promise<void> {
 
 async function main(): Promise<number> {
   const command = positionals
-    .slice(
-      0,
-      positionals[0] === 'accounts' || positionals[0] === 'keys' || positionals[0] === 'users'
-        ? 2
-        : 1,
-    )
+    .slice(0, ['accounts', 'keys', 'users', 'analytics'].includes(positionals[0] ?? '') ? 2 : 1)
     .join(' ');
   if (values.help || command === '') {
     process.stderr.write(USAGE);
@@ -216,8 +265,7 @@ async function main(): Promise<number> {
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
   try {
     await database.migrate();
-    await run(command, database);
-    return 0;
+    return (await run(command, database)) ?? 0;
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\n\n${USAGE}`);

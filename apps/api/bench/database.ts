@@ -1,0 +1,152 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+
+/**
+ * The benchmark's own database on the local PostgreSQL server: created, migrated and seeded by the
+ * real CLI the first time, reused while it holds the requested sizes. It is recognised by a marker
+ * in its comment; a database of the same name without the marker is someone else's and is never
+ * touched, let alone dropped.
+ */
+const API_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const MARKER = 'peasswap-bench:';
+
+export interface SeedState {
+  customers: number;
+  payments: number;
+  accountId: string;
+  heavyCustomerId: string;
+  heavyCustomerPayments: number;
+  seed: {
+    seconds: number;
+    rowsPerSecond: number;
+    customersPerSecond: number;
+    paymentsPerSecond: number;
+    totals: number;
+  };
+  vacuumSeconds: number;
+  seededAt: string;
+}
+
+export interface BenchDatabase {
+  url: string;
+  name: string;
+  state: SeedState;
+  reused: boolean;
+}
+
+export function benchDatabaseName(customers: number, payments: number): string {
+  return customers === 1_000_000 && payments === 10_000_000
+    ? 'peasswap_bench'
+    : `peasswap_bench_${customers}c_${payments}p`;
+}
+
+function withDatabase(url: string, name: string): string {
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return target.toString();
+}
+
+/** The CLI, exactly as `pnpm cli` runs it, against the bench database. */
+function cli(args: string[], databaseUrl: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', ...args, '--json'],
+      {
+        cwd: API_DIR,
+        env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+      (error, stdout) => {
+        if (error) reject(new Error(`cli ${args[0] ?? ''} failed`, { cause: error }));
+        else resolve(JSON.parse(stdout) as Record<string, unknown>);
+      },
+    );
+    child.stderr?.pipe(process.stderr);
+  });
+}
+
+export async function prepareBenchDatabase(options: {
+  adminUrl: string;
+  customers: number;
+  payments: number;
+  log: (line: string) => void;
+}): Promise<BenchDatabase> {
+  const { adminUrl, customers, payments, log } = options;
+  const name = benchDatabaseName(customers, payments);
+  const url = withDatabase(adminUrl, name);
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+  try {
+    const [existing] = await admin<{ comment: string | null }[]>`
+      select shobj_description(oid, 'pg_database') as comment from pg_database where datname = ${name}
+    `;
+    if (existing) {
+      const comment = existing.comment ?? '';
+      if (!comment.startsWith(MARKER)) {
+        throw new Error(
+          `A database named ${name} exists and was not created by the benchmark; refusing to touch it. Set BENCH_DATABASE_URL to another server or drop it yourself.`,
+        );
+      }
+      const state = JSON.parse(comment.slice(MARKER.length) || 'null') as SeedState | null;
+      if (state && state.customers === customers && state.payments === payments) {
+        log(`reusing ${name} (seeded ${state.seededAt})`);
+        return { url, name, state, reused: true };
+      }
+      log(`${name} is from an unfinished or different seed: dropping it (the benchmark made it)`);
+      await admin.unsafe(`drop database ${name} with (force)`);
+    }
+    await admin.unsafe(`create database ${name}`);
+    await admin.unsafe(`comment on database ${name} is '${MARKER}'`);
+
+    log(`seeding ${name}: ${customers} customers, ${payments} payments`);
+    const boot = await cli(['bootstrap'], url);
+    const accountId = String(boot.accountId);
+    const seeded = await cli(
+      [
+        'seed',
+        '--account',
+        accountId,
+        '--customers',
+        String(customers),
+        '--payments',
+        String(payments),
+      ],
+      url,
+    );
+    const heavy = seeded.heavyCustomer as { id: string; payments: number } | null;
+    if (!heavy) throw new Error('the seed named no customer with payments');
+
+    // Hint bits and the visibility map (index-only scans) as a long-lived table would have them.
+    log('vacuum (analyze) of the seeded tables');
+    const vacuumStarted = performance.now();
+    const db = postgres(url, { max: 1, onnotice: () => undefined });
+    try {
+      await db.unsafe('vacuum (analyze) customers, payments, customer_payment_totals');
+    } finally {
+      await db.end();
+    }
+    const state: SeedState = {
+      customers,
+      payments,
+      accountId,
+      heavyCustomerId: heavy.id,
+      heavyCustomerPayments: heavy.payments,
+      seed: {
+        seconds: Number(seeded.seconds),
+        rowsPerSecond: Number(seeded.rowsPerSecond),
+        customersPerSecond: Number(seeded.customersPerSecond),
+        paymentsPerSecond: Number(seeded.paymentsPerSecond),
+        totals: Number(seeded.totals),
+      },
+      vacuumSeconds: (performance.now() - vacuumStarted) / 1000,
+      seededAt: new Date().toISOString(),
+    };
+    const comment = `${MARKER}${JSON.stringify(state)}`.replaceAll("'", "''");
+    await admin.unsafe(`comment on database ${name} is '${comment}'`);
+    return { url, name, state, reused: false };
+  } finally {
+    await admin.end();
+  }
+}
