@@ -11,14 +11,7 @@ export async function customerAnalytics(
   scope: Scope,
   customerId: string,
 ): Promise<CustomerAnalytics> {
-  const [customer] = await db
-    .select({ id: customers.id })
-    .from(customers)
-    .where(
-      and(eq(customers.id, customerId), inScope(customers, scope), isNull(customers.deletedAt)),
-    );
-  if (!customer) throw customerMissing(customerId);
-
+  // One query: the live customer left-joined to its totals rows. No row at all means no customer.
   const rows = await db
     .select({
       currency: customerPaymentTotals.currency,
@@ -26,11 +19,32 @@ export async function customerAnalytics(
       total: customerPaymentTotals.total,
       lastPaymentAt: customerPaymentTotals.lastPaymentAt,
     })
-    .from(customerPaymentTotals)
+    .from(customers)
+    .leftJoin(
+      customerPaymentTotals,
+      and(
+        eq(customerPaymentTotals.accountId, customers.accountId),
+        eq(customerPaymentTotals.livemode, customers.livemode),
+        eq(customerPaymentTotals.customerId, customers.id),
+      ),
+    )
     .where(
-      and(inScope(customerPaymentTotals, scope), eq(customerPaymentTotals.customerId, customerId)),
+      and(eq(customers.id, customerId), inScope(customers, scope), isNull(customers.deletedAt)),
     );
-  const summary = summariseAnalytics(rows.map((row) => ({ ...row, total: BigInt(row.total) })));
+  if (rows.length === 0) throw customerMissing(customerId);
+  const totals = rows.flatMap((row) =>
+    row.currency !== null && row.count !== null && row.total !== null && row.lastPaymentAt !== null
+      ? [
+          {
+            currency: row.currency,
+            count: row.count,
+            total: BigInt(row.total),
+            lastPaymentAt: row.lastPaymentAt,
+          },
+        ]
+      : [],
+  );
+  const summary = summariseAnalytics(totals);
   return {
     object: 'customer_analytics',
     customer: customerId,

@@ -12,7 +12,7 @@ import {
 } from '@peasswap/domain';
 import { sqlStateOf, type Executor } from '../db/client.js';
 import { customers } from '../db/schema/index.js';
-import { escapeLike, keysetFor, toPage } from './pagination.js';
+import { assertCursorExists, escapeLike, keysetFor, toPage } from './pagination.js';
 import { inScope, type Scope } from './scope.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -189,7 +189,7 @@ function endOfMillisecond(iso: string): Date {
 }
 
 export async function listCustomers(db: Executor, scope: Scope, params: CustomerListQuery) {
-  const keyset = await keysetFor(db, customers, scope, params);
+  const keyset = keysetFor(customers, scope, params);
   const rows = await db
     .select(customerColumns)
     .from(customers)
@@ -214,6 +214,7 @@ export async function listCustomers(db: Executor, scope: Scope, params: Customer
     )
     .orderBy(...keyset.orderBy)
     .limit(params.limit + 1);
+  if (rows.length === 0) await assertCursorExists(db, customers, scope, params);
   const page = toPage(rows, params.limit, keyset.reversed);
   return { data: page.data.map(toCustomer), hasMore: page.hasMore };
 }

@@ -14,49 +14,48 @@ export interface KeysetColumns {
   id: PgColumn;
 }
 
-export interface CursorPosition {
-  createdAt: string;
-  id: string;
-}
-
-export function keysetClause(
-  columns: KeysetColumns,
-  params: ListParams,
-  cursor: CursorPosition | undefined,
-): { where: SQL | undefined; orderBy: SQL[]; reversed: boolean } {
-  const reversed = params.endingBefore !== undefined;
-  const orderBy = reversed
-    ? [asc(columns.createdAt), asc(columns.id)]
-    : [desc(columns.createdAt), desc(columns.id)];
-  if (!cursor) return { where: undefined, orderBy, reversed };
-  const position = sql`(${cursor.createdAt}::timestamptz, ${cursor.id}::text)`;
-  const where = reversed
-    ? sql`(${columns.createdAt}, ${columns.id}) > ${position}`
-    : sql`(${columns.createdAt}, ${columns.id}) < ${position}`;
-  return { where: and(where), orderBy, reversed };
-}
-
 type PageableTable = PgTable & KeysetColumns & { accountId: PgColumn; livemode: PgColumn };
 
+const cursorOf = (params: ListParams) => params.startingAfter ?? params.endingBefore;
+
 /**
- * The keyset condition and order for a page of `table` in `scope`. The cursor row is looked up
- * in scope (another account's id is as unknown as a made-up one) and may be soft-deleted: a page
- * walk survives the deletion of the row it stopped at.
+ * The keyset condition and order for a page of `table` in `scope`. The cursor's position is a
+ * subquery of the page query itself (one round trip, whatever the page number). The cursor row is
+ * looked up in scope, so another account's id is as unknown as a made-up one, and may be
+ * soft-deleted: a page walk survives the deletion of the row it stopped at.
  */
-export async function keysetFor(
+export function keysetFor(table: PageableTable, scope: Scope, params: ListParams) {
+  const reversed = params.endingBefore !== undefined;
+  const orderBy = reversed
+    ? [asc(table.createdAt), asc(table.id)]
+    : [desc(table.createdAt), desc(table.id)];
+  const cursorId = cursorOf(params);
+  if (cursorId === undefined) return { where: undefined, orderBy, reversed };
+  const position = sql`(select ${table.createdAt}, ${table.id} from ${table}
+    where ${table.id} = ${cursorId} and ${inScope(table, scope)})`;
+  const where: SQL = reversed
+    ? sql`(${table.createdAt}, ${table.id}) > ${position}`
+    : sql`(${table.createdAt}, ${table.id}) < ${position}`;
+  return { where, orderBy, reversed };
+}
+
+/**
+ * An empty page is where an unknown cursor shows: only then is the cursor looked up, so the
+ * common case stays one query.
+ */
+export async function assertCursorExists(
   db: Executor,
   table: PageableTable,
   scope: Scope,
   params: ListParams,
-) {
-  const cursorId = params.startingAfter ?? params.endingBefore;
-  if (cursorId === undefined) return keysetClause(table, params, undefined);
+): Promise<void> {
+  const cursorId = cursorOf(params);
+  if (cursorId === undefined) return;
   const [cursor] = await db
-    .select({ createdAt: sql<string>`${table.createdAt}::text`, id: sql<string>`${table.id}` })
+    .select({ id: sql<string>`${table.id}` })
     .from(table)
     .where(and(eq(table.id, cursorId), inScope(table, scope)));
   if (!cursor) throw cursorMissing(params);
-  return keysetClause(table, params, cursor);
 }
 
 /** Trim the look-ahead row and restore newest-first order. */

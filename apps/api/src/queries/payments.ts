@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import {
   DomainError,
   isTestPaymentMethod,
@@ -11,7 +11,7 @@ import type { Executor } from '../db/client.js';
 import { customerPaymentTotals, customers, payments } from '../db/schema/index.js';
 import type { PaymentProcessor } from '../payments/processor.js';
 import { customerMissing } from './customers.js';
-import { keysetFor, toPage } from './pagination.js';
+import { assertCursorExists, keysetFor, toPage } from './pagination.js';
 import { inScope, type Scope } from './scope.js';
 
 const paymentColumns = {
@@ -167,8 +167,52 @@ export async function listPayments(
   scope: Scope,
   params: ListParams & { customerId?: string | undefined },
 ) {
-  const keyset = await keysetFor(db, payments, scope, params);
-  const rows = await db
+  const rows = await selectPaymentsPage(db, scope, params, undefined);
+  if (rows.length === 0) await assertCursorExists(db, payments, scope, params);
+  return pageOfPayments(rows, params);
+}
+
+/**
+ * A live customer's payments, as for every /customers/{id} path a deleted or unknown customer is
+ * a 404. The customer check rides in the page query; only an empty page needs a second look.
+ */
+export async function listCustomerPayments(
+  db: Executor,
+  scope: Scope,
+  params: ListParams & { id: string },
+) {
+  const customerIsLive = sql`exists (select 1 from ${customers} where ${and(
+    eq(customers.id, params.id),
+    inScope(customers, scope),
+    isNull(customers.deletedAt),
+  )})`;
+  const rows = await selectPaymentsPage(
+    db,
+    scope,
+    { ...params, customerId: params.id },
+    customerIsLive,
+  );
+  if (rows.length === 0) {
+    const [customer] = await db
+      .select({ id: customers.id })
+      .from(customers)
+      .where(
+        and(eq(customers.id, params.id), inScope(customers, scope), isNull(customers.deletedAt)),
+      );
+    if (!customer) throw customerMissing(params.id);
+    await assertCursorExists(db, payments, scope, params);
+  }
+  return pageOfPayments(rows, params);
+}
+
+function selectPaymentsPage(
+  db: Executor,
+  scope: Scope,
+  params: ListParams & { customerId?: string | undefined },
+  condition: SQL | undefined,
+) {
+  const keyset = keysetFor(payments, scope, params);
+  return db
     .select(paymentColumns)
     .from(payments)
     .where(
@@ -176,26 +220,14 @@ export async function listPayments(
         inScope(payments, scope),
         params.customerId !== undefined ? eq(payments.customerId, params.customerId) : undefined,
         keyset.where,
+        condition,
       ),
     )
     .orderBy(...keyset.orderBy)
     .limit(params.limit + 1);
-  const page = toPage(rows, params.limit, keyset.reversed);
-  return { data: page.data.map(toPayment), hasMore: page.hasMore };
 }
 
-/** A live customer's payments: the customer must exist, as for every /customers/{id} path. */
-export async function listCustomerPayments(
-  db: Executor,
-  scope: Scope,
-  params: ListParams & { id: string },
-) {
-  const [customer] = await db
-    .select({ id: customers.id })
-    .from(customers)
-    .where(
-      and(eq(customers.id, params.id), inScope(customers, scope), isNull(customers.deletedAt)),
-    );
-  if (!customer) throw customerMissing(params.id);
-  return listPayments(db, scope, { ...params, customerId: params.id });
+function pageOfPayments(rows: PaymentRow[], params: ListParams) {
+  const page = toPage(rows, params.limit, params.endingBefore !== undefined);
+  return { data: page.data.map(toPayment), hasMore: page.hasMore };
 }
