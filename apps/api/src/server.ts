@@ -6,7 +6,7 @@ import scalarApiReference from '@scalar/fastify-api-reference';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { newId, type DomainError } from '@peasswap/domain';
-import { authenticateApiKey } from './auth/api-keys.js';
+import { API_KEY_REVOKED_CHANNEL, ApiKeyAuthenticator } from './auth/api-keys.js';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from './auth/cookies.js';
 import { crossSiteProblem, environmentOf } from './auth/dashboard-request.js';
 import { authenticateSession } from './auth/sessions.js';
@@ -71,12 +71,22 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reply.header('request-id', request.id);
   });
 
+  const apiKeys = new ApiKeyAuthenticator(db, (error) =>
+    app.log.warn({ err: error }, 'could not record API key use'),
+  );
+  const stopListening = await options.database.listen(API_KEY_REVOKED_CHANNEL, (keyId) =>
+    apiKeys.evict(keyId),
+  );
+  app.addHook('onClose', async () => {
+    await stopListening().catch((error: unknown) =>
+      app.log.warn({ err: error }, 'could not stop listening for key revocations'),
+    );
+  });
+
   // One place decides who is calling: an API key (REST and tRPC), else on tRPC the dashboard's
   // session cookie. A key always wins, so API-key behaviour never depends on cookies.
   app.addHook('preHandler', async (request) => {
-    request.auth = await authenticateApiKey(db, request.headers.authorization, (error) =>
-      request.log.warn({ err: error }, 'could not record API key use'),
-    );
+    request.auth = await apiKeys.authenticate(request.headers.authorization);
     if (request.auth || !TRPC_PATH.test(request.url)) return;
     const session = await authenticateSession(db, request.headers);
     if (session.kind === 'signed-in') request.auth = session.auth;

@@ -1,7 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/db/client.js';
 import { apiKeys } from '../src/db/schema/index.js';
+import { revokeApiKey } from '../src/queries/api-keys.js';
 import {
+  engine,
   http,
   newAccount,
   restrictedKey,
@@ -87,6 +90,16 @@ describe('security: account and environment isolation', () => {
   });
 });
 
+async function testKeyId(account: TestAccount): Promise<string> {
+  const { db } = await testDatabase();
+  const [row] = await db
+    .select({ id: apiKeys.id })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.accountId, account.accountId), eq(apiKeys.livemode, false)));
+  if (!row) throw new Error('the account has no test key');
+  return row.id;
+}
+
 describe('security: authentication', () => {
   it.each([
     ['no header', undefined],
@@ -116,12 +129,51 @@ describe('security: authentication', () => {
       })
       .toBeInstanceOf(Date);
 
-    await db
-      .update(apiKeys)
-      .set({ revokedAt: new Date() })
-      .where(eq(apiKeys.accountId, account.accountId));
-    const res = await http(server, 'GET', '/v1/customers', { key: account.testKey });
-    expect(res.status).toBe(401);
+    // The key is now cached as verified; revoking must still take effect at once.
+    await revokeApiKey(
+      db,
+      { accountId: account.accountId, livemode: false },
+      await testKeyId(account),
+    );
+    await expect
+      .poll(
+        async () => (await http(server, 'GET', '/v1/customers', { key: account.testKey })).status,
+        {
+          timeout: 2000,
+        },
+      )
+      .toBe(401);
+  });
+
+  it('stops honouring a revoked key in every server process sharing the database', async () => {
+    const account = await newAccount();
+    const database =
+      engine === 'postgres'
+        ? await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: 'memory://' })
+        : server.database;
+    const other = await startServer({ database });
+    try {
+      expect((await http(other, 'GET', '/v1/customers', { key: account.testKey })).status).toBe(
+        200,
+      );
+      // Revoked through the first process's connection; the other one has the key cached.
+      await revokeApiKey(
+        server.database.db,
+        { accountId: account.accountId, livemode: false },
+        await testKeyId(account),
+      );
+      await expect
+        .poll(
+          async () => (await http(other, 'GET', '/v1/customers', { key: account.testKey })).status,
+          {
+            timeout: 2000,
+          },
+        )
+        .toBe(401);
+    } finally {
+      await other.close();
+      if (database !== server.database) await database.close();
+    }
   });
 
   it('never stores the key itself', async () => {

@@ -26,6 +26,8 @@ export interface DatabaseHandle {
   /** Apply Drizzle's migrations; safe to call from several processes at once on PostgreSQL. */
   migrate(): Promise<void>;
   ping(): Promise<void>;
+  /** Call `onNotify` with each NOTIFY payload on `channel`; resolves to the way to stop. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     ping: async () => {
       await client.query('select 1');
     },
+    listen: (channel, onNotify) => client.listen(channel, onNotify),
     close: () => client.close(),
   };
 }
@@ -90,6 +93,10 @@ function openPostgres(url: string, poolSize: number): DatabaseHandle {
     },
     ping: async () => {
       await client`select 1`;
+    },
+    listen: async (channel, onNotify) => {
+      const subscription = await client.listen(channel, onNotify);
+      return () => subscription.unlisten();
     },
     close: () => client.end({ timeout: 5 }),
   };

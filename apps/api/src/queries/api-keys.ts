@@ -95,9 +95,14 @@ export async function revokeApiKey(
   scope: Scope,
   id: string,
 ): Promise<ApiKeySummary | undefined> {
-  await db
-    .update(apiKeys)
-    .set({ revokedAt: sql`now()` })
-    .where(and(inScope(apiKeys, scope), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
+  await db.transaction(async (tx) => {
+    const revoked = await tx
+      .update(apiKeys)
+      .set({ revokedAt: sql`now()` })
+      .where(and(inScope(apiKeys, scope), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id });
+    // Every server caches verified keys; this tells them all, when the revocation commits.
+    if (revoked.length > 0) await tx.execute(sql`select pg_notify('api_key_revoked', ${id})`);
+  });
   return findApiKey(db, scope, id);
 }
