@@ -7,7 +7,7 @@ import { ownedColumns } from './columns.js';
  * Indexes, each serving one read path at a million customers per account:
  * - the live-email unique index is the uniqueness rule itself and the `email=` lookup;
  * - (account, env, created_at, id) over live rows serves newest-first keyset pages;
- * - a trigram GIN index over `search_text` serves `query=` substring search.
+ * - a trigram GIN index over (account_id, `search_text`) serves `query=` substring search.
  */
 export const customers = pgTable(
   'customers',
@@ -37,8 +37,9 @@ export const customers = pgTable(
     index('customers_live_created_idx')
       .on(table.accountId, table.livemode, table.createdAt, table.id)
       .where(sql`${table.deletedAt} is null`),
-    index('customers_search_trgm_idx')
-      .using('gin', sql`${table.searchText} gin_trgm_ops`)
+    // account_id leads (btree_gin), so one merchant's search never wades through another's matches.
+    index('customers_account_search_trgm_idx')
+      .using('gin', table.accountId, sql`${table.searchText} gin_trgm_ops`)
       .where(sql`${table.deletedAt} is null`),
     check('customers_name_length', sql`char_length(${table.name}) between 1 and 256`),
     check('customers_email_length', sql`char_length(${table.email}) between 3 and 254`),

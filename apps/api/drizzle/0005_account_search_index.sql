@@ -1,0 +1,2 @@
+DROP INDEX "customers_search_trgm_idx";--> statement-breakpoint
+CREATE INDEX "customers_account_search_trgm_idx" ON "customers" USING gin ("account_id","search_text" gin_trgm_ops) WHERE "customers"."deleted_at" is null;
