@@ -3,6 +3,7 @@ import { summariseAnalytics, toSafeNumber, type CustomerAnalytics } from '@peass
 import { rowsOf, type Executor } from '../db/client.js';
 import { customerPaymentTotals, customers } from '../db/schema/index.js';
 import { customerMissing } from './customers.js';
+import { prepared, SCOPE_PLACEHOLDERS } from './prepared.js';
 import { inScope, type Scope } from './scope.js';
 
 /** A live customer's analytics, read from the maintained totals: O(currencies), not O(payments). */
@@ -12,25 +13,33 @@ export async function customerAnalytics(
   customerId: string,
 ): Promise<CustomerAnalytics> {
   // One query: the live customer left-joined to its totals rows. No row at all means no customer.
-  const rows = await db
-    .select({
-      currency: customerPaymentTotals.currency,
-      count: customerPaymentTotals.succeededCount,
-      total: customerPaymentTotals.total,
-      lastPaymentAt: customerPaymentTotals.lastPaymentAt,
-    })
-    .from(customers)
-    .leftJoin(
-      customerPaymentTotals,
-      and(
-        eq(customerPaymentTotals.accountId, customers.accountId),
-        eq(customerPaymentTotals.livemode, customers.livemode),
-        eq(customerPaymentTotals.customerId, customers.id),
-      ),
-    )
-    .where(
-      and(eq(customers.id, customerId), inScope(customers, scope), isNull(customers.deletedAt)),
-    );
+  const query = prepared(db, 'customers.analytics', () =>
+    db
+      .select({
+        currency: customerPaymentTotals.currency,
+        count: customerPaymentTotals.succeededCount,
+        total: customerPaymentTotals.total,
+        lastPaymentAt: customerPaymentTotals.lastPaymentAt,
+      })
+      .from(customers)
+      .leftJoin(
+        customerPaymentTotals,
+        and(
+          eq(customerPaymentTotals.accountId, customers.accountId),
+          eq(customerPaymentTotals.livemode, customers.livemode),
+          eq(customerPaymentTotals.customerId, customers.id),
+        ),
+      )
+      .where(
+        and(
+          eq(customers.id, sql.placeholder('customerId')),
+          inScope(customers, SCOPE_PLACEHOLDERS),
+          isNull(customers.deletedAt),
+        ),
+      )
+      .prepare('customers_analytics'),
+  );
+  const rows = await query.execute({ customerId, ...scope });
   if (rows.length === 0) throw customerMissing(customerId);
   const totals = rows.flatMap((row) =>
     row.currency !== null && row.count !== null && row.total !== null && row.lastPaymentAt !== null

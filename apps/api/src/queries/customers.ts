@@ -12,7 +12,8 @@ import {
 } from '@peasswap/domain';
 import { sqlStateOf, type Executor } from '../db/client.js';
 import { customers } from '../db/schema/index.js';
-import { assertCursorExists, escapeLike, keysetFor, toPage } from './pagination.js';
+import { assertCursorExists, cursorOf, escapeLike, keysetFor, toPage } from './pagination.js';
+import { prepared, SCOPE_PLACEHOLDERS } from './prepared.js';
 import { inScope, type Scope } from './scope.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -110,10 +111,16 @@ export async function createCustomer(
 }
 
 export async function retrieveCustomer(db: Executor, scope: Scope, id: string): Promise<Customer> {
-  const [row] = await db
-    .select(customerColumns)
-    .from(customers)
-    .where(and(eq(customers.id, id), inScope(customers, scope), live));
+  const query = prepared(db, 'customers.retrieve', () =>
+    db
+      .select(customerColumns)
+      .from(customers)
+      .where(
+        and(eq(customers.id, sql.placeholder('id')), inScope(customers, SCOPE_PLACEHOLDERS), live),
+      )
+      .prepare('customers_retrieve'),
+  );
+  const [row] = await query.execute({ id, ...scope });
   if (!row) throw customerMissing(id);
   return toCustomer(row);
 }
@@ -189,32 +196,62 @@ function endOfMillisecond(iso: string): Date {
 }
 
 export async function listCustomers(db: Executor, scope: Scope, params: CustomerListQuery) {
-  const keyset = keysetFor(customers, scope, params);
-  const rows = await db
-    .select(customerColumns)
-    .from(customers)
-    .where(
-      and(
-        inScope(customers, scope),
-        live,
-        keyset.where,
-        params.email !== undefined
-          ? eq(customers.emailIdentity, emailIdentity(params.email))
-          : undefined,
-        params.query !== undefined
-          ? sql`${customers.searchText} like '%' || lower(${escapeLike(params.query)}) || '%'`
-          : undefined,
-        params.createdGte !== undefined
-          ? gte(customers.createdAt, new Date(params.createdGte))
-          : undefined,
-        params.createdLte !== undefined
-          ? lt(customers.createdAt, endOfMillisecond(params.createdLte))
-          : undefined,
-      ),
-    )
-    .orderBy(...keyset.orderBy)
-    .limit(params.limit + 1);
+  // One prepared statement per shape: which filters are present and which way the page runs.
+  const shape = [
+    params.endingBefore !== undefined
+      ? 'before'
+      : params.startingAfter !== undefined
+        ? 'after'
+        : 'head',
+    params.email !== undefined ? 'email' : '',
+    params.query !== undefined ? 'query' : '',
+    params.createdGte !== undefined ? 'gte' : '',
+    params.createdLte !== undefined ? 'lte' : '',
+  ].join(':');
+  const query = prepared(db, `customers.list:${shape}`, () => {
+    const keyset = keysetFor(customers, SCOPE_PLACEHOLDERS, params, sql.placeholder('cursor'));
+    return db
+      .select(customerColumns)
+      .from(customers)
+      .where(
+        and(
+          inScope(customers, SCOPE_PLACEHOLDERS),
+          live,
+          keyset.where,
+          params.email !== undefined
+            ? eq(customers.emailIdentity, sql.placeholder('emailIdentity'))
+            : undefined,
+          params.query !== undefined
+            ? sql`${customers.searchText} like '%' || lower(${sql.placeholder('query')}) || '%'`
+            : undefined,
+          params.createdGte !== undefined
+            ? gte(customers.createdAt, sql.placeholder('createdGte'))
+            : undefined,
+          params.createdLte !== undefined
+            ? lt(customers.createdAt, sql.placeholder('createdBefore'))
+            : undefined,
+        ),
+      )
+      .orderBy(...keyset.orderBy)
+      .limit(sql.placeholder('limit'))
+      .prepare(`customers_list_${shape.replaceAll(':', '_')}`);
+  });
+  const rows = await query.execute({
+    ...scope,
+    cursor: cursorOf(params),
+    emailIdentity: params.email !== undefined ? emailIdentity(params.email) : undefined,
+    query: params.query !== undefined ? escapeLike(params.query) : undefined,
+    // ISO text, not Date: a bound placeholder skips Drizzle's column encoding, and the drivers
+    // disagree on serialising a Date for a prepared timestamptz parameter.
+    createdGte:
+      params.createdGte !== undefined ? new Date(params.createdGte).toISOString() : undefined,
+    createdBefore:
+      params.createdLte !== undefined
+        ? endOfMillisecond(params.createdLte).toISOString()
+        : undefined,
+    limit: params.limit + 1,
+  });
   if (rows.length === 0) await assertCursorExists(db, customers, scope, params);
-  const page = toPage(rows, params.limit, keyset.reversed);
+  const page = toPage(rows, params.limit, params.endingBefore !== undefined);
   return { data: page.data.map(toCustomer), hasMore: page.hasMore };
 }

@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { DomainError, type ListParams } from '@peasswap/domain';
 import type { Executor } from '../db/client.js';
-import { inScope, type Scope } from './scope.js';
+import { inScope, type Scope, type ScopeValues } from './scope.js';
 
 /**
  * Keyset pagination, newest first, by (created_at, id). A cursor is an object id; its position is
@@ -16,7 +16,7 @@ export interface KeysetColumns {
 
 type PageableTable = PgTable & KeysetColumns & { accountId: PgColumn; livemode: PgColumn };
 
-const cursorOf = (params: ListParams) => params.startingAfter ?? params.endingBefore;
+export const cursorOf = (params: ListParams) => params.startingAfter ?? params.endingBefore;
 
 /**
  * The keyset condition and order for a page of `table` in `scope`. The cursor's position is a
@@ -24,13 +24,20 @@ const cursorOf = (params: ListParams) => params.startingAfter ?? params.endingBe
  * looked up in scope, so another account's id is as unknown as a made-up one, and may be
  * soft-deleted: a page walk survives the deletion of the row it stopped at.
  */
-export function keysetFor(table: PageableTable, scope: Scope, params: ListParams) {
+export function keysetFor(
+  table: PageableTable,
+  scope: ScopeValues,
+  params: ListParams,
+  /** The cursor's id, or a placeholder for it in a prepared query. */
+  cursorId: string | Placeholder | undefined = cursorOf(params),
+) {
   const reversed = params.endingBefore !== undefined;
   const orderBy = reversed
     ? [asc(table.createdAt), asc(table.id)]
     : [desc(table.createdAt), desc(table.id)];
-  const cursorId = cursorOf(params);
-  if (cursorId === undefined) return { where: undefined, orderBy, reversed };
+  if (cursorId === undefined || cursorOf(params) === undefined) {
+    return { where: undefined, orderBy, reversed };
+  }
   const position = sql`(select ${table.createdAt}, ${table.id} from ${table}
     where ${table.id} = ${cursorId} and ${inScope(table, scope)})`;
   const where: SQL = reversed

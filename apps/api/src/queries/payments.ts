@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import {
   DomainError,
   isTestPaymentMethod,
@@ -11,7 +11,8 @@ import type { Executor } from '../db/client.js';
 import { customerPaymentTotals, customers, payments } from '../db/schema/index.js';
 import type { PaymentProcessor } from '../payments/processor.js';
 import { customerMissing } from './customers.js';
-import { assertCursorExists, keysetFor, toPage } from './pagination.js';
+import { assertCursorExists, cursorOf, keysetFor, toPage } from './pagination.js';
+import { prepared, SCOPE_PLACEHOLDERS } from './prepared.js';
 import { inScope, type Scope } from './scope.js';
 
 const paymentColumns = {
@@ -167,7 +168,7 @@ export async function listPayments(
   scope: Scope,
   params: ListParams & { customerId?: string | undefined },
 ) {
-  const rows = await selectPaymentsPage(db, scope, params, undefined);
+  const rows = await selectPaymentsPage(db, scope, params, { liveCustomerOnly: false });
   if (rows.length === 0) await assertCursorExists(db, payments, scope, params);
   return pageOfPayments(rows, params);
 }
@@ -181,16 +182,11 @@ export async function listCustomerPayments(
   scope: Scope,
   params: ListParams & { id: string },
 ) {
-  const customerIsLive = sql`exists (select 1 from ${customers} where ${and(
-    eq(customers.id, params.id),
-    inScope(customers, scope),
-    isNull(customers.deletedAt),
-  )})`;
   const rows = await selectPaymentsPage(
     db,
     scope,
     { ...params, customerId: params.id },
-    customerIsLive,
+    { liveCustomerOnly: true },
   );
   if (rows.length === 0) {
     const [customer] = await db
@@ -205,26 +201,51 @@ export async function listCustomerPayments(
   return pageOfPayments(rows, params);
 }
 
+/** One prepared statement per shape: direction, customer filter, live-customer check. */
 function selectPaymentsPage(
   db: Executor,
   scope: Scope,
   params: ListParams & { customerId?: string | undefined },
-  condition: SQL | undefined,
-) {
-  const keyset = keysetFor(payments, scope, params);
-  return db
-    .select(paymentColumns)
-    .from(payments)
-    .where(
-      and(
-        inScope(payments, scope),
-        params.customerId !== undefined ? eq(payments.customerId, params.customerId) : undefined,
-        keyset.where,
-        condition,
-      ),
-    )
-    .orderBy(...keyset.orderBy)
-    .limit(params.limit + 1);
+  options: { liveCustomerOnly: boolean },
+): Promise<PaymentRow[]> {
+  const byCustomer = params.customerId !== undefined;
+  const shape = [
+    params.endingBefore !== undefined
+      ? 'before'
+      : params.startingAfter !== undefined
+        ? 'after'
+        : 'head',
+    byCustomer ? 'customer' : '',
+    options.liveCustomerOnly ? 'live' : '',
+  ].join(':');
+  const query = prepared(db, `payments.list:${shape}`, () => {
+    const keyset = keysetFor(payments, SCOPE_PLACEHOLDERS, params, sql.placeholder('cursor'));
+    const customerIsLive = sql`exists (select 1 from ${customers} where ${and(
+      eq(customers.id, sql.placeholder('customerId')),
+      inScope(customers, SCOPE_PLACEHOLDERS),
+      isNull(customers.deletedAt),
+    )})`;
+    return db
+      .select(paymentColumns)
+      .from(payments)
+      .where(
+        and(
+          inScope(payments, SCOPE_PLACEHOLDERS),
+          byCustomer ? eq(payments.customerId, sql.placeholder('customerId')) : undefined,
+          keyset.where,
+          options.liveCustomerOnly ? customerIsLive : undefined,
+        ),
+      )
+      .orderBy(...keyset.orderBy)
+      .limit(sql.placeholder('limit'))
+      .prepare(`payments_list_${shape.replaceAll(':', '_')}`);
+  });
+  return query.execute({
+    ...scope,
+    customerId: params.customerId,
+    cursor: cursorOf(params),
+    limit: params.limit + 1,
+  });
 }
 
 function pageOfPayments(rows: PaymentRow[], params: ListParams) {
