@@ -6,9 +6,9 @@ import { emailIdentity, newId, summariseAnalytics, toSafeNumber } from '@peasswa
 /**
  * The ceiling: a bare node:http server answering the benchmark's requests with the same SQL the
  * API's queries send (src/queries: same columns, predicates, order and limits), straight through
- * the `postgres` driver, with the same pool size and the same unnamed statements Drizzle uses
- * (`prepare: false`). No framework, no validation, no auth: what is left is the cost of the
- * database round trips and the JSON, which is what the API is measured against.
+ * the `postgres` driver, with the same pool size and, like the API's prepared hot reads, named
+ * prepared statements (`prepare: true`). No framework, no validation, no auth: what is left is the
+ * cost of the database round trips and the JSON, which is what the API is measured against.
  *
  * Environment: DATABASE_URL, PORT, BENCH_ACCOUNT_ID (the scope every query is filtered by), and
  * BENCH_CEILING_AUTH=1 to also send, per request, the API's two key statements (look the key up by
@@ -23,7 +23,7 @@ const url = required('DATABASE_URL');
 const accountId = required('BENCH_ACCOUNT_ID');
 const livemode = false;
 const withAuth = process.env.BENCH_CEILING_AUTH === '1';
-const sql = postgres(url, { max: 10, prepare: false, onnotice: () => undefined });
+const sql = postgres(url, { max: 10, prepare: true, onnotice: () => undefined });
 
 interface CustomerRow {
   id: string;
@@ -93,17 +93,17 @@ async function liveCustomerExists(id: string): Promise<boolean> {
   return rows.length > 0;
 }
 
+async function cursorExists(id: string): Promise<boolean> {
+  const rows = await sql`
+    select "id" from "customers"
+    where ("customers"."id" = ${id} and ("customers"."account_id" = ${accountId}
+      and "customers"."livemode" = ${livemode}))`;
+  return rows.length > 0;
+}
+
 async function listCustomers(query: URLSearchParams) {
   const limit = Number(query.get('limit') ?? 10);
   const after = query.get('startingAfter');
-  let cursor: { created_at: string; id: string } | undefined;
-  if (after !== null) {
-    [cursor] = await sql<{ created_at: string; id: string }[]>`
-      select "created_at"::text, "id" from "customers"
-      where ("customers"."id" = ${after} and ("customers"."account_id" = ${accountId}
-        and "customers"."livemode" = ${livemode}))`;
-    if (!cursor) return [400, notFound] as const;
-  }
   const email = query.get('email');
   const text = query.get('query');
   const rows = await sql<CustomerRow[]>`
@@ -111,11 +111,14 @@ async function listCustomers(query: URLSearchParams) {
     from "customers"
     where (("customers"."account_id" = ${accountId} and "customers"."livemode" = ${livemode})
       and "customers"."deleted_at" is null
-      ${cursor ? sql`and ("customers"."created_at", "customers"."id") < (${cursor.created_at}::timestamptz, ${cursor.id}::text)` : sql``}
+      ${after !== null ? sql`and ("customers"."created_at", "customers"."id") < (select "customers"."created_at", "customers"."id" from "customers" where "customers"."id" = ${after} and ("customers"."account_id" = ${accountId} and "customers"."livemode" = ${livemode}))` : sql``}
       ${email !== null ? sql`and "customers"."email_identity" = ${emailIdentity(email)}` : sql``}
       ${text !== null ? sql`and "customers"."search_text" like '%' || lower(${text.replace(/[\\%_]/g, (c) => `\\${c}`)}) || '%'` : sql``})
     order by "customers"."created_at" desc, "customers"."id" desc
     limit ${limit + 1}`;
+  if (rows.length === 0 && after !== null && !(await cursorExists(after))) {
+    return [400, notFound] as const;
+  }
   return [200, page(rows, limit, '/v1/customers', customer)] as const;
 }
 
@@ -139,31 +142,55 @@ async function createCustomer(body: { name: string; email: string }) {
 }
 
 async function customerPayments(id: string, query: URLSearchParams) {
-  if (!(await liveCustomerExists(id))) return [404, notFound] as const;
   const limit = Number(query.get('limit') ?? 10);
   const rows = await sql<PaymentRow[]>`
     select "id", "livemode", "customer_id", "amount", "currency", "payment_method_id", "status",
            "failure_code", "description", "metadata", "created_at"
     from "payments"
     where (("payments"."account_id" = ${accountId} and "payments"."livemode" = ${livemode})
-      and "payments"."customer_id" = ${id})
+      and "payments"."customer_id" = ${id}
+      and exists (select 1 from "customers" where ("customers"."id" = ${id}
+        and ("customers"."account_id" = ${accountId} and "customers"."livemode" = ${livemode})
+        and "customers"."deleted_at" is null)))
     order by "payments"."created_at" desc, "payments"."id" desc
     limit ${limit + 1}`;
+  if (rows.length === 0 && !(await liveCustomerExists(id))) return [404, notFound] as const;
   return [200, page(rows, limit, `/v1/customers/${id}/payments`, payment)] as const;
 }
 
 async function customerAnalytics(id: string) {
-  if (!(await liveCustomerExists(id))) return [404, notFound] as const;
   const rows = await sql<
-    { currency: string; succeeded_count: string; total: string; last_payment_at: Date }[]
+    {
+      currency: string | null;
+      succeeded_count: string | null;
+      total: string | null;
+      last_payment_at: Date | null;
+    }[]
   >`
-    select "currency", "succeeded_count", "total", "last_payment_at"
-    from "customer_payment_totals"
-    where (("customer_payment_totals"."account_id" = ${accountId}
-      and "customer_payment_totals"."livemode" = ${livemode})
-      and "customer_payment_totals"."customer_id" = ${id})`;
+    select t."currency", t."succeeded_count", t."total", t."last_payment_at"
+    from "customers" c
+    left join "customer_payment_totals" t
+      on t."account_id" = c."account_id" and t."livemode" = c."livemode" and t."customer_id" = c."id"
+    where (c."id" = ${id} and (c."account_id" = ${accountId} and c."livemode" = ${livemode})
+      and c."deleted_at" is null)`;
+  if (rows.length === 0) return [404, notFound] as const;
+  const totals = rows.flatMap((row) =>
+    row.currency !== null &&
+    row.succeeded_count !== null &&
+    row.total !== null &&
+    row.last_payment_at !== null
+      ? [
+          {
+            currency: row.currency,
+            succeeded_count: row.succeeded_count,
+            total: row.total,
+            last_payment_at: row.last_payment_at,
+          },
+        ]
+      : [],
+  );
   const summary = summariseAnalytics(
-    rows.map((row) => ({
+    totals.map((row) => ({
       currency: row.currency,
       count: BigInt(row.succeeded_count),
       total: BigInt(row.total),
