@@ -1,12 +1,11 @@
 import { CustomerCreateSchema } from '@peasswap/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Field } from '../../components/Field';
 import { Modal } from '../../components/Modal';
 import { describeError } from '../../lib/errors';
 import { fieldErrorsFromIssues, serverFieldError, type FieldErrors } from '../../lib/forms';
 import { useTRPC } from '../../lib/trpc';
-import { EmailTakenError } from './EmailTakenError';
+import { CustomerContactFields } from './CustomerContactFields';
 
 const FIELDS = ['name', 'email', 'phone'] as const;
 type CreateField = (typeof FIELDS)[number];
@@ -87,37 +86,12 @@ export function CreateCustomerDialog({ open, onOpenChange, onCreated }: CreateCu
       description="Name and email are required; the phone number is optional."
     >
       <form onSubmit={submit} noValidate>
-        <Field
-          label="Name"
-          name="name"
-          autoComplete="off"
-          value={draft.name}
-          onValueChange={(value) => change('name', value)}
-          error={errors.name}
-        />
-        <Field
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="off"
-          value={draft.email}
-          onValueChange={(value) => change('email', value)}
-          error={
-            errors.email !== undefined && (
-              <EmailTakenError message={errors.email} existingCustomer={existingCustomer} />
-            )
-          }
-        />
-        <Field
-          label="Phone"
-          name="phone"
-          type="tel"
-          autoComplete="off"
-          optional
-          hint="Any format; numbers without a country code are read as US."
-          value={draft.phone}
-          onValueChange={(value) => change('phone', value)}
-          error={errors.phone}
+        <CustomerContactFields
+          draft={draft}
+          errors={errors}
+          existingCustomer={existingCustomer}
+          onChange={change}
+          phoneHint="Any format; numbers without a country code are read as US."
         />
         {errors.form !== undefined && (
           <p className="form-error" role="alert">

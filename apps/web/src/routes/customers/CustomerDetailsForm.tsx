@@ -13,7 +13,7 @@ import {
 } from '../../lib/forms';
 import { useTRPC } from '../../lib/trpc';
 import type { Customer } from '../../lib/types';
-import { EmailTakenError } from './EmailTakenError';
+import { CustomerContactFields } from './CustomerContactFields';
 
 const FIELDS = ['name', 'email', 'phone', 'description'] as const;
 type DetailField = (typeof FIELDS)[number];
@@ -66,36 +66,11 @@ export function CustomerDetailsForm({ customer }: { customer: Customer }) {
 
   return (
     <form onSubmit={submit} noValidate className="details-form">
-      <Field
-        label="Name"
-        name="name"
-        autoComplete="off"
-        value={draft.name}
-        onValueChange={(value) => change('name', value)}
-        error={errors.name}
-      />
-      <Field
-        label="Email"
-        name="email"
-        type="email"
-        autoComplete="off"
-        value={draft.email}
-        onValueChange={(value) => change('email', value)}
-        error={
-          errors.email !== undefined && (
-            <EmailTakenError message={errors.email} existingCustomer={existingCustomer} />
-          )
-        }
-      />
-      <Field
-        label="Phone"
-        name="phone"
-        type="tel"
-        autoComplete="off"
-        optional
-        value={draft.phone}
-        onValueChange={(value) => change('phone', value)}
-        error={errors.phone}
+      <CustomerContactFields
+        draft={draft}
+        errors={errors}
+        existingCustomer={existingCustomer}
+        onChange={change}
       />
       <Field
         label="Description"
