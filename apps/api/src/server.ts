@@ -179,7 +179,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/openapi.json', (_request, reply) => reply.send(openApiDocument));
   await app.register(scalarApiReference, {
     routePrefix: '/docs',
-    configuration: { url: '/openapi.json', withDefaultFonts: false },
+    configuration: {
+      url: '/openapi.json',
+      // Nothing fetched from outside (the docs work offline), and no vendor toolbar for readers.
+      withDefaultFonts: false,
+      showDeveloperTools: 'never',
+    },
   });
 
   app.get('/healthz', (_request, reply) => reply.send({ status: 'ok' }));
