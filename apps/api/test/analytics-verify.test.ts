@@ -1,24 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { customerPaymentTotals } from '../src/db/schema/index.js';
 import { verifyCustomerTotals } from '../src/queries/analytics.js';
-import {
-  http,
-  newAccount,
-  startServer,
-  uniqueEmail,
-  type TestAccount,
-  type TestServer,
-} from './harness.js';
+import { http, uniqueEmail, serverWithAccount } from './harness.js';
 
-let server: TestServer;
-let account: TestAccount;
-
-beforeAll(async () => {
-  server = await startServer();
-  account = await newAccount();
-});
-afterAll(() => server.close());
+const { server, account } = serverWithAccount();
 
 async function customerWithPayments(amounts: number[]) {
   const customer = await http(server, 'POST', '/v1/customers', {

@@ -1,21 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  http,
-  newAccount,
-  startServer,
-  uniqueEmail,
-  type TestAccount,
-  type TestServer,
-} from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { http, newAccount, uniqueEmail, serverWithAccount } from './harness.js';
 
-let server: TestServer;
-let account: TestAccount;
-
-beforeAll(async () => {
-  server = await startServer();
-  account = await newAccount();
-});
-afterAll(() => server.close());
+const { server, account } = serverWithAccount();
 
 const create = (body: unknown, key = account.testKey) =>
   http(server, 'POST', '/v1/customers', { key, body });

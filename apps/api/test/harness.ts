@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
 import { openDatabase, type DatabaseHandle } from '../src/db/client.js';
 import { createAccountWithKeys, createApiKey } from '../src/queries/accounts.js';
@@ -45,6 +46,21 @@ export async function startServer(
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, database, close: () => app.close() };
+}
+
+/**
+ * A real server and a fresh account for one test file: the objects are filled in before the file's
+ * tests run and the server is closed after them, so a file starts with one line.
+ */
+export function serverWithAccount(): { server: TestServer; account: TestAccount } {
+  const server = {} as TestServer;
+  const account = {} as TestAccount;
+  beforeAll(async () => {
+    Object.assign(server, await startServer());
+    Object.assign(account, await newAccount());
+  });
+  afterAll(() => server.close());
+  return { server, account };
 }
 
 export interface TestAccount {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/client.js';
 import {
   engine,
@@ -7,18 +7,10 @@ import {
   startServer,
   trpcClient,
   uniqueEmail,
-  type TestAccount,
-  type TestServer,
+  serverWithAccount,
 } from './harness.js';
 
-let server: TestServer;
-let account: TestAccount;
-
-beforeAll(async () => {
-  server = await startServer();
-  account = await newAccount();
-});
-afterAll(() => server.close());
+const { server, account } = serverWithAccount();
 
 const post = (
   body: unknown,

@@ -1,21 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  http,
-  newAccount,
-  startServer,
-  uniqueEmail,
-  type TestAccount,
-  type TestServer,
-} from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { http, newAccount, uniqueEmail, type TestAccount, serverWithAccount } from './harness.js';
 
-let server: TestServer;
-let account: TestAccount;
-
-beforeAll(async () => {
-  server = await startServer();
-  account = await newAccount();
-});
-afterAll(() => server.close());
+const { server, account } = serverWithAccount();
 
 async function createCustomers(count: number, key = account.testKey, name = 'Paged') {
   const ids: string[] = [];

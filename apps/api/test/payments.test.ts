@@ -1,23 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   http,
   newAccount,
   restrictedKey,
-  startServer,
   trpcClient,
   uniqueEmail,
-  type TestAccount,
-  type TestServer,
+  serverWithAccount,
 } from './harness.js';
 
-let server: TestServer;
-let account: TestAccount;
-
-beforeAll(async () => {
-  server = await startServer();
-  account = await newAccount();
-});
-afterAll(() => server.close());
+const { server, account } = serverWithAccount();
 
 async function newCustomer(key = account.testKey) {
   const res = await http(server, 'POST', '/v1/customers', {

@@ -1,23 +1,8 @@
 import { TRPCClientError } from '@trpc/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  http,
-  newAccount,
-  startServer,
-  trpcClient,
-  uniqueEmail,
-  type TestAccount,
-  type TestServer,
-} from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { http, trpcClient, uniqueEmail, serverWithAccount } from './harness.js';
 
-let server: TestServer;
-let account: TestAccount;
-
-beforeAll(async () => {
-  server = await startServer();
-  account = await newAccount();
-});
-afterAll(() => server.close());
+const { server, account } = serverWithAccount();
 
 async function trpcError(promise: Promise<unknown>) {
   try {
