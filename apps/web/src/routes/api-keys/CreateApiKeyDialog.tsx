@@ -1,6 +1,7 @@
 import { PERMISSIONS, type Permission } from '@peasswap/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
+import { DialogActions } from '../../components/DialogActions';
 import { Modal } from '../../components/Modal';
 import { describeError } from '../../lib/errors';
 import { useTRPC } from '../../lib/trpc';
@@ -142,18 +143,12 @@ export function CreateApiKeyDialog({ open, onOpenChange, environment }: CreateAp
             {problem}
           </p>
         )}
-        <div className="dialog__actions">
-          <button
-            type="button"
-            className="button button--secondary"
-            onClick={() => openChange(false)}
-          >
-            Cancel
-          </button>
-          <button type="submit" className="button" disabled={create.isPending}>
-            {create.isPending ? 'Creating…' : 'Create key'}
-          </button>
-        </div>
+        <DialogActions
+          onCancel={() => openChange(false)}
+          pending={create.isPending}
+          submitLabel="Create key"
+          pendingLabel="Creating…"
+        />
       </form>
     </Modal>
   );

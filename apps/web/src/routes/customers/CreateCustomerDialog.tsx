@@ -1,6 +1,7 @@
 import { CustomerCreateSchema } from '@peasswap/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { DialogActions } from '../../components/DialogActions';
 import { Modal } from '../../components/Modal';
 import { describeError } from '../../lib/errors';
 import { fieldErrorsFromIssues, serverFieldError, type FieldErrors } from '../../lib/forms';
@@ -98,18 +99,12 @@ export function CreateCustomerDialog({ open, onOpenChange, onCreated }: CreateCu
             {errors.form}
           </p>
         )}
-        <div className="dialog__actions">
-          <button
-            type="button"
-            className="button button--secondary"
-            onClick={() => openChange(false)}
-          >
-            Cancel
-          </button>
-          <button type="submit" className="button" disabled={create.isPending}>
-            {create.isPending ? 'Creating…' : 'Create customer'}
-          </button>
-        </div>
+        <DialogActions
+          onCancel={() => openChange(false)}
+          pending={create.isPending}
+          submitLabel="Create customer"
+          pendingLabel="Creating…"
+        />
       </form>
     </Modal>
   );

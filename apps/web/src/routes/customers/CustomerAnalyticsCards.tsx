@@ -23,36 +23,15 @@ export function CustomerAnalyticsCards({ customerId }: { customerId: string }) {
   }
   const data = analytics.data;
   const pending = analytics.isPending;
-  const noPayments = data !== undefined && data.volume.length === 0;
 
   return (
     <section className="cards" aria-label="Analytics" aria-busy={pending}>
       <Card title="Total payments">{pending ? '…' : String(data?.totalPayments ?? 0)}</Card>
       <Card title="Total volume">
-        {pending ? (
-          '…'
-        ) : noPayments ? (
-          '—'
-        ) : (
-          <ul className="card__lines">
-            {data?.volume.map((line) => (
-              <li key={line.currency}>{formatMoney(line.total, line.currency)}</li>
-            ))}
-          </ul>
-        )}
+        {pending ? '…' : <PerCurrency lines={data?.volume ?? []} amount={(line) => line.total} />}
       </Card>
       <Card title="Average payment">
-        {pending ? (
-          '…'
-        ) : noPayments ? (
-          '—'
-        ) : (
-          <ul className="card__lines">
-            {data?.volume.map((line) => (
-              <li key={line.currency}>{formatMoney(line.average, line.currency)}</li>
-            ))}
-          </ul>
-        )}
+        {pending ? '…' : <PerCurrency lines={data?.volume ?? []} amount={(line) => line.average} />}
       </Card>
       <Card title="Last payment">
         {pending
@@ -71,5 +50,25 @@ function Card({ title, children }: { title: string; children: React.ReactNode })
       <h2 className="card__title">{title}</h2>
       <div className="card__value">{children}</div>
     </div>
+  );
+}
+
+type VolumeLine = { currency: string; total: number; average: number };
+
+/** One amount per currency, each in its own minor unit; a dash when there are none. */
+function PerCurrency({
+  lines,
+  amount,
+}: {
+  lines: VolumeLine[];
+  amount: (line: VolumeLine) => number;
+}) {
+  if (lines.length === 0) return '—';
+  return (
+    <ul className="card__lines">
+      {lines.map((line) => (
+        <li key={line.currency}>{formatMoney(amount(line), line.currency)}</li>
+      ))}
+    </ul>
   );
 }
