@@ -1,7 +1,7 @@
 import { TRPCClientError } from '@trpc/client';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashSecret } from '../src/auth/secrets.js';
+import { hashSecret } from '../src/crypto/secrets.js';
 import { sessions, signInAttempts } from '../src/db/schema/index.js';
 import { createUser, type UserRole } from '../src/queries/users.js';
 import {

@@ -13,6 +13,7 @@ export const ERROR_TYPE_BY_CODE = {
   phone_invalid: 'invalid_request_error',
   resource_missing: 'invalid_request_error',
   route_missing: 'invalid_request_error',
+  method_not_allowed: 'invalid_request_error',
   customer_email_taken: 'invalid_request_error',
   sensitive_data_rejected: 'invalid_request_error',
   api_key_invalid: 'authentication_error',

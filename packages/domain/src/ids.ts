@@ -51,8 +51,11 @@ export function isIdOf(kind: IdKind, value: string): boolean {
 }
 
 /** An id as a parameter. Any shape is looked up (and is a 404 when unknown), but NUL never is. */
+/** The longest id accepted anywhere: in a body, a query string or a URL path. */
+export const MAX_ID_LENGTH = 255;
+
 export const ObjectIdSchema = z
   .string()
   .min(1)
-  .max(255)
+  .max(MAX_ID_LENGTH)
   .refine((id) => !id.includes('\u0000'), 'Not an object id.');

@@ -1,8 +1,8 @@
 import { parseKeyPrefix, PERMISSIONS } from '@peasswap/domain';
 import type { Database } from '../db/client.js';
 import { findActiveApiKeyByHash, touchApiKey } from '../queries/api-keys.js';
-import type { Auth } from '../trpc/context.js';
-import { hashesEqual, hashSecret } from './secrets.js';
+import type { Auth } from './types.js';
+import { hashesEqual, hashSecret } from '../crypto/secrets.js';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 

@@ -3,11 +3,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { DomainError } from '@peasswap/domain';
 import type { Database } from '../db/client.js';
 import { findActiveSessionByTokenHash } from '../queries/sessions.js';
-import type { Auth } from '../trpc/context.js';
+import type { Auth } from './types.js';
 import { readCookie, SESSION_COOKIE } from './cookies.js';
 import { crossSiteProblem, environmentOf, ENVIRONMENT_HEADER } from './dashboard-request.js';
 import { permissionsOfRole } from './roles.js';
-import { hashesEqual, hashSecret } from './secrets.js';
+import { hashesEqual, hashSecret } from '../crypto/secrets.js';
 
 /** Sessions last a working day; after that the person signs in again. */
 export const SESSION_TTL_SECONDS = 12 * 60 * 60;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DomainError, emailIdentity } from '@peasswap/domain';
-import type { Database } from '../db/client.js';
+import type { Executor } from '../db/client.js';
 import { createSession, deleteExpiredSessions } from '../queries/sessions.js';
 import {
   clearFailedSignIns,
@@ -9,7 +9,7 @@ import {
   recordFailedSignIn,
 } from '../queries/sign-in-attempts.js';
 import { findUserForSignIn, type UserRole } from '../queries/users.js';
-import { hashPassword, hashSecret, verifyPassword } from './secrets.js';
+import { hashPassword, hashSecret, verifyPassword } from '../crypto/secrets.js';
 import { newSessionToken, SESSION_TTL_SECONDS } from './sessions.js';
 
 /**
@@ -61,7 +61,7 @@ export interface SignedIn {
  * Check the password and open a session. Every refusal reads the same for known and unknown
  * emails.
  */
-export async function signIn(db: Database, email: string, password: string): Promise<SignedIn> {
+export async function signIn(db: Executor, email: string, password: string): Promise<SignedIn> {
   const identity = emailIdentity(email);
   const lockedUntil = await findSignInLock(db, identity);
   if (lockedUntil && lockedUntil.getTime() > Date.now()) throw lockedOut(lockedUntil);

@@ -6,7 +6,7 @@ import {
   type KeyKind,
   type Permission,
 } from '@peasswap/domain';
-import { generateApiKeySecret } from '../auth/secrets.js';
+import { generateApiKeySecret } from '../crypto/secrets.js';
 import type { Executor } from '../db/client.js';
 import { accounts, apiKeys } from '../db/schema/index.js';
 

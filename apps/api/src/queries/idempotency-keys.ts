@@ -1,102 +1,83 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
+import { rowsOf } from '../db/client.js';
 import { idempotencyKeys } from '../db/schema/index.js';
 import { inScope, type Scope } from './scope.js';
 
 /** How long a key answers with its first response. */
 const KEY_LIFETIME = sql`interval '24 hours'`;
-/** A claim this old belongs to a process that died mid-request; another may take it over. */
-const STALE_CLAIM = sql`interval '2 minutes'`;
 
-export type Claim =
-  | { kind: 'claimed' }
-  | { kind: 'replay'; status: number; body: string }
-  | { kind: 'reused' }
-  | { kind: 'in_use' };
+export interface StoredAnswer {
+  requestHash: string;
+  status: number;
+  body: string;
+}
 
 const byKey = (scope: Scope, key: string) =>
   and(inScope(idempotencyKeys, scope), eq(idempotencyKeys.key, key));
 
 /**
- * Claim a key before running the request. The primary key makes the claim atomic: of several
- * concurrent requests (in one process or many) exactly one inserts the row and runs.
+ * Take the key for this transaction, or learn that another transaction (in any process) holds it.
+ * A transaction-scoped advisory lock: it is released by commit, rollback, or the death of the
+ * connection, so a crashed request never leaves the key stuck and a slow one is never taken over.
  */
-export async function claimIdempotencyKey(
-  db: Executor,
+export async function lockIdempotencyKey(tx: Executor, scope: Scope, key: string) {
+  const lockName = `idempotency:${scope.accountId}:${scope.livemode}:${key}`;
+  const [row] = rowsOf<{ locked: boolean }>(
+    await tx.execute(
+      sql`select pg_try_advisory_xact_lock(hashtextextended(${lockName}, 0)) as locked`,
+    ),
+  );
+  return row?.locked === true;
+}
+
+/** The answer stored for a key within its lifetime, if its request has run. */
+export async function findIdempotentAnswer(
+  tx: Executor,
   scope: Scope,
   key: string,
-  requestHash: string,
-): Promise<Claim> {
-  const [inserted] = await db
-    .insert(idempotencyKeys)
-    .values({ ...scope, key, requestHash, state: 'in_progress' })
-    .onConflictDoNothing()
-    .returning({ key: idempotencyKeys.key });
-  if (inserted) return { kind: 'claimed' };
-
-  // Expired, or abandoned by a crashed request with the same body: start afresh, atomically.
-  const [retaken] = await db
-    .update(idempotencyKeys)
-    .set({
-      requestHash,
-      state: 'in_progress',
-      responseStatus: null,
-      responseBody: null,
-      createdAt: sql`now()`,
-      lockedAt: sql`now()`,
-    })
-    .where(
-      and(
-        byKey(scope, key),
-        sql`(${idempotencyKeys.createdAt} < now() - ${KEY_LIFETIME}
-          or (${idempotencyKeys.state} = 'in_progress'
-              and ${idempotencyKeys.requestHash} = ${requestHash}
-              and ${idempotencyKeys.lockedAt} < now() - ${STALE_CLAIM}))`,
-      ),
-    )
-    .returning({ key: idempotencyKeys.key });
-  if (retaken) return { kind: 'claimed' };
-
-  const [existing] = await db
+): Promise<StoredAnswer | undefined> {
+  const [row] = await tx
     .select({
       requestHash: idempotencyKeys.requestHash,
-      state: idempotencyKeys.state,
-      responseStatus: idempotencyKeys.responseStatus,
-      responseBody: idempotencyKeys.responseBody,
+      status: idempotencyKeys.responseStatus,
+      body: idempotencyKeys.responseBody,
     })
     .from(idempotencyKeys)
-    .where(byKey(scope, key));
-  if (!existing) return claimIdempotencyKey(db, scope, key, requestHash);
-  if (existing.requestHash !== requestHash) return { kind: 'reused' };
-  if (existing.state !== 'completed' || existing.responseStatus === null) return { kind: 'in_use' };
-  return { kind: 'replay', status: existing.responseStatus, body: existing.responseBody ?? '' };
+    .where(and(byKey(scope, key), gte(idempotencyKeys.createdAt, sql`now() - ${KEY_LIFETIME}`)));
+  return row;
 }
 
-export async function completeIdempotencyKey(
-  db: Executor,
+/**
+ * Store the answer in the request's own transaction. An expired answer under the same key is
+ * replaced; a live one cannot exist here, since the caller holds the key's lock and found none.
+ */
+export async function storeIdempotentAnswer(
+  tx: Executor,
   scope: Scope,
   key: string,
-  response: { status: number; body: string },
+  answer: StoredAnswer,
 ): Promise<void> {
-  await db
-    .update(idempotencyKeys)
-    .set({ state: 'completed', responseStatus: response.status, responseBody: response.body })
-    .where(byKey(scope, key));
+  const values = {
+    requestHash: answer.requestHash,
+    responseStatus: answer.status,
+    responseBody: answer.body,
+    createdAt: sql`now()`,
+  };
+  await tx
+    .insert(idempotencyKeys)
+    .values({ ...scope, key, ...values })
+    .onConflictDoUpdate({
+      target: [idempotencyKeys.accountId, idempotencyKeys.livemode, idempotencyKeys.key],
+      set: values,
+    });
 }
 
-/** A request that failed on our side is not remembered: the retry runs again. */
-export async function releaseIdempotencyKey(
-  db: Executor,
-  scope: Scope,
-  key: string,
-): Promise<void> {
-  await db
+/** Forget answers past their lifetime; returns how many were removed. */
+export async function purgeExpiredIdempotencyKeys(db: Executor): Promise<number> {
+  const removed = await db
     .delete(idempotencyKeys)
-    .where(and(byKey(scope, key), eq(idempotencyKeys.state, 'in_progress')));
-}
-
-export async function purgeExpiredIdempotencyKeys(db: Executor): Promise<void> {
-  await db
-    .delete(idempotencyKeys)
-    .where(lt(idempotencyKeys.createdAt, sql`now() - ${KEY_LIFETIME}`));
+    .where(lt(idempotencyKeys.createdAt, sql`now() - ${KEY_LIFETIME}`))
+    .returning({ key: idempotencyKeys.key });
+  return removed.length;
 }

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { emailIdentity, newId } from '@peasswap/domain';
-import { hashPassword } from '../auth/secrets.js';
+import { hashPassword } from '../crypto/secrets.js';
 import type { Executor } from '../db/client.js';
 import { users, type USER_ROLES } from '../db/schema/index.js';
 

@@ -1,10 +1,9 @@
-import type { AnyRouter } from '@trpc/server';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '@peasswap/domain';
 import { toApiError } from '../trpc/errors.js';
 import type { Context } from '../trpc/context.js';
-import { sendError } from './envelope.js';
-import { listRestOperations, numericFields, type RestOperation } from './operations.js';
+import { numericFields, type RestOperation } from './operations.js';
+import { replyWithError } from './reply-error.js';
 
 type Caller = (input: unknown) => Promise<unknown>;
 type CallerFactory = (ctx: Context) => unknown;
@@ -51,11 +50,11 @@ function resolveCaller(caller: unknown, procedurePath: string): Caller {
  */
 export function registerRestRoutes(
   app: FastifyInstance,
-  router: AnyRouter,
+  operations: RestOperation[],
   createCaller: CallerFactory,
   createContext: (request: FastifyRequest) => Context,
 ): void {
-  for (const operation of listRestOperations(router)) {
+  for (const operation of operations) {
     const numeric = numericFields(operation);
     const usesBody = operation.meta.method === 'POST' || operation.meta.method === 'PUT';
     app.route({
@@ -72,7 +71,7 @@ export function registerRestRoutes(
           const call = resolveCaller(createCaller(createContext(request)), operation.procedurePath);
           return reply.code(200).send(await call(input));
         } catch (error) {
-          return sendError(reply, toApiError(error, input), request.id, error);
+          return replyWithError(request, reply, toApiError(error, input), error);
         }
       },
     });

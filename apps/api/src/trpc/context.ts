@@ -1,28 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { DomainError, Environment, Permission } from '@peasswap/domain';
-import type { Database } from '../db/client.js';
+import type { DomainError, Environment } from '@peasswap/domain';
+import type { ApiKeyAuthenticator } from '../auth/api-keys.js';
+import type { Auth } from '../auth/types.js';
+import type { Executor } from '../db/client.js';
 import type { PaymentProcessor } from '../payments/processor.js';
-import type { UserRole } from '../queries/users.js';
-
-/** A signed-in dashboard user, when the caller is one rather than an API key. */
-export interface DashboardUser {
-  id: string;
-  email: string;
-  role: UserRole;
-  sessionId: string;
-  accountName: string;
-}
-
-/** Who is calling: resolved once at the HTTP edge from the API key or the dashboard session. */
-export interface Auth {
-  accountId: string;
-  livemode: boolean;
-  /** The credential's id: the API key's, or the session's. Rate limits count per credential. */
-  keyId: string;
-  permissions: readonly Permission[];
-  /** Set for dashboard sessions only; its role decides `permissions`. */
-  user?: DashboardUser;
-}
 
 /**
  * The dashboard's side of a tRPC request: whether it passed the cross-site checks, and the
@@ -37,8 +18,11 @@ export interface DashboardHttp {
   clearSessionCookie(): void;
 }
 
+export type { Auth, DashboardUser } from '../auth/types.js';
+
 export interface Context {
-  db: Database;
+  /** The request's database: its idempotency transaction when it has one. */
+  db: Executor;
   requestId: string;
   log: FastifyBaseLogger;
   auth: Auth | undefined;
@@ -46,4 +30,6 @@ export interface Context {
   authFailure?: DomainError | undefined;
   dashboard?: DashboardHttp | undefined;
   processor: PaymentProcessor;
+  /** Verified API keys of this process, so a revocation takes effect here at once. */
+  apiKeys?: Pick<ApiKeyAuthenticator, 'evict'> | undefined;
 }

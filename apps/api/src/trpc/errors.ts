@@ -1,5 +1,5 @@
 import { TRPCError } from '@trpc/server';
-import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { z } from 'zod';
 import {
   codeOfIssue,
@@ -24,6 +24,7 @@ const HTTP_STATUS_BY_CODE = {
   phone_invalid: 400,
   resource_missing: 404,
   route_missing: 404,
+  method_not_allowed: 405,
   customer_email_taken: 409,
   sensitive_data_rejected: 400,
   api_key_invalid: 401,
@@ -45,6 +46,7 @@ const TRPC_CODE_BY_STATUS = {
   401: 'UNAUTHORIZED',
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
+  405: 'METHOD_NOT_SUPPORTED',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
   429: 'TOO_MANY_REQUESTS',
@@ -152,6 +154,7 @@ export function toApiError(error: unknown, input: unknown): ApiError {
       case 'NOT_FOUND':
         return apiErrorOf('route_missing', error.message);
       case 'METHOD_NOT_SUPPORTED':
+        return apiErrorOf('method_not_allowed', error.message);
       case 'BAD_REQUEST':
         return apiErrorOf('parameter_invalid', error.message);
       default:
@@ -181,4 +184,44 @@ export function toTrpcError(error: DomainError): TRPCError {
     message: error.message,
     cause: error,
   });
+}
+
+/** tRPC's error shape, carrying the envelope's facts in `data` (SPEC §3). */
+export interface TrpcErrorShape {
+  message: string;
+  code: number;
+  data: {
+    type: ErrorType;
+    code: ErrorCode;
+    param?: string;
+    httpStatus: number;
+    path: string | undefined;
+    requestId: string;
+    [extra: string]: string | number | undefined;
+  };
+}
+
+/**
+ * The error as tRPC answers it: the same facts as the REST envelope, under tRPC's `data`. Both the
+ * router's errorFormatter and the HTTP edge (rate limits, idempotency, malformed requests on
+ * `/trpc`) answer through it, so a tRPC client sees one shape whoever refused the call.
+ */
+export function toTrpcErrorShape(
+  apiError: ApiError,
+  requestId: string,
+  path: string | undefined,
+): TrpcErrorShape {
+  return {
+    message: apiError.message,
+    code: TRPC_ERROR_CODES_BY_KEY[TRPC_CODE_BY_STATUS[apiError.status]],
+    data: {
+      type: apiError.type,
+      code: apiError.code,
+      ...(apiError.param !== undefined && { param: apiError.param }),
+      ...apiError.extra,
+      httpStatus: apiError.status,
+      path,
+      requestId,
+    },
+  };
 }

@@ -2,7 +2,7 @@ import { initTRPC } from '@trpc/server';
 import { DomainError, type Permission } from '@peasswap/domain';
 import { capabilitiesOfRole, type DashboardCapability } from '../auth/roles.js';
 import type { Context } from './context.js';
-import { toApiError, toTrpcError } from './errors.js';
+import { toApiError, toTrpcError, toTrpcErrorShape } from './errors.js';
 
 /** How a procedure is also served over REST, and documented in /openapi.json. */
 export interface OpenApiMeta {
@@ -23,20 +23,7 @@ const t = initTRPC
   .meta<Meta>()
   .create({
     errorFormatter({ shape, error, input, ctx }) {
-      const apiError = toApiError(error, input);
-      return {
-        message: apiError.message,
-        code: shape.code,
-        data: {
-          type: apiError.type,
-          code: apiError.code,
-          ...(apiError.param !== undefined && { param: apiError.param }),
-          ...apiError.extra,
-          httpStatus: apiError.status,
-          path: shape.data.path,
-          requestId: ctx?.requestId ?? '',
-        },
-      };
+      return toTrpcErrorShape(toApiError(error, input), ctx?.requestId ?? '', shape.data.path);
     },
   });
 

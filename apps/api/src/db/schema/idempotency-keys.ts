@@ -1,11 +1,11 @@
-import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { ownedColumns } from './columns.js';
 
 /**
- * One row per Idempotency-Key in an account and environment. The row is claimed (inserted) before
- * the request runs, so a concurrent duplicate finds it and is refused; the response is stored when
- * the request finishes and replayed for 24 hours.
+ * The answer to each Idempotency-Key in an account and environment, replayed for 24 hours. A row
+ * is written only in the transaction of the request it answers, together with that request's own
+ * writes: either both are committed or neither is, so no crash can leave a charge without its
+ * answer (which would be charged again on retry) or an answer without its charge.
  */
 export const idempotencyKeys = pgTable(
   'idempotency_keys',
@@ -13,15 +13,12 @@ export const idempotencyKeys = pgTable(
     ...ownedColumns,
     key: text('key').notNull(),
     requestHash: text('request_hash').notNull(),
-    state: text('state', { enum: ['in_progress', 'completed'] }).notNull(),
-    responseStatus: integer('response_status'),
-    responseBody: text('response_body'),
+    responseStatus: integer('response_status').notNull(),
+    responseBody: text('response_body').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    lockedAt: timestamp('locked_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
     primaryKey({ columns: [table.accountId, table.livemode, table.key] }),
     index('idempotency_keys_created_idx').on(table.createdAt),
-    check('idempotency_keys_state_check', sql`${table.state} in ('in_progress', 'completed')`),
   ],
 );

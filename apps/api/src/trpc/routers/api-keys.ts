@@ -63,6 +63,8 @@ export const apiKeysRouter = router({
     .mutation(async ({ ctx, input }) => {
       const key = await revokeApiKey(ctx.db, ctx.scope, input.id);
       if (!key) throw keyMissing(input.id);
+      // Other processes hear of it by NOTIFY; this one forgets the key before it answers.
+      ctx.apiKeys?.evict(key.id);
       return toApiKey(key);
     }),
 });

@@ -1,7 +1,7 @@
 import { findAccount } from '../../queries/accounts.js';
 import { signIn } from '../../auth/sign-in.js';
 import { capabilitiesOfRole, permissionsOfRole } from '../../auth/roles.js';
-import { hashSecret } from '../../auth/secrets.js';
+import { hashSecret } from '../../crypto/secrets.js';
 import { SessionSchema, SignInSchema, type Session } from '../../auth/schemas.js';
 import { deleteSessionByTokenHash } from '../../queries/sessions.js';
 import type { UserRole } from '../../queries/users.js';

@@ -1,0 +1,52 @@
+import fp from 'fastify-plugin';
+import type { DomainError } from '@peasswap/domain';
+import { API_KEY_REVOKED_CHANNEL, ApiKeyAuthenticator } from '../../auth/api-keys.js';
+import { authenticateSession } from '../../auth/sessions.js';
+import type { Auth } from '../../auth/types.js';
+import type { DatabaseHandle } from '../../db/client.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Verified API keys; `evict` forgets a revoked key in this process at once. */
+    apiKeys: ApiKeyAuthenticator;
+  }
+  interface FastifyRequest {
+    auth?: Auth;
+    authFailure?: DomainError;
+  }
+}
+
+const TRPC_PATH = /^\/trpc(\/|\?|$)/;
+
+/**
+ * Who is calling, decided in one place: an API key (REST and tRPC), else on tRPC the dashboard's
+ * session cookie. A key always wins, so API-key behaviour never depends on cookies. Requests
+ * without a usable credential go on unauthenticated: each procedure decides whether it needs one.
+ */
+export const authenticationPlugin = fp<{ database: DatabaseHandle }>(
+  async (app, { database }) => {
+    const apiKeys = new ApiKeyAuthenticator(database.db, (error) =>
+      app.log.warn({ err: error }, 'could not record API key use'),
+    );
+    app.decorate('apiKeys', apiKeys);
+
+    // A key revoked in another process is forgotten here as soon as its NOTIFY arrives.
+    const stopListening = await database.listen(API_KEY_REVOKED_CHANNEL, (keyId) =>
+      apiKeys.evict(keyId),
+    );
+    app.addHook('onClose', async () => {
+      await stopListening().catch((error: unknown) =>
+        app.log.warn({ err: error }, 'could not stop listening for key revocations'),
+      );
+    });
+
+    app.addHook('preHandler', async (request) => {
+      request.auth = await apiKeys.authenticate(request.headers.authorization);
+      if (request.auth || !TRPC_PATH.test(request.url)) return;
+      const session = await authenticateSession(database.db, request.headers);
+      if (session.kind === 'signed-in') request.auth = session.auth;
+      if (session.kind === 'refused') request.authFailure = session.error;
+    });
+  },
+  { name: 'authentication' },
+);

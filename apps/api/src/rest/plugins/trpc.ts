@@ -1,0 +1,45 @@
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Context } from '../../trpc/context.js';
+import { appRouter, type AppRouter } from '../../trpc/root.js';
+
+/**
+ * tRPC answers with a web Response; it is turned into text before any other onSend hook, so the
+ * idempotency store sees the exact bytes a client received, as it does for REST.
+ */
+export const trpcResponseTextPlugin = fp(
+  (app, _options, done) => {
+    app.addHook('onSend', async (_request, reply, payload) => {
+      if (!(payload instanceof Response)) return payload;
+      reply.code(payload.status);
+      payload.headers.forEach((value, name) => {
+        reply.header(name, value);
+      });
+      return payload.text();
+    });
+    done();
+  },
+  { name: 'trpc-response-text' },
+);
+
+/** The tRPC transport at `/trpc`: the same procedures the REST routes call. */
+export const trpcPlugin = fp<{
+  createContext: (request: FastifyRequest, reply: FastifyReply) => Context;
+}>(
+  async (app, { createContext }) => {
+    await app.register(fastifyTRPCPlugin, {
+      prefix: '/trpc',
+      trpcOptions: {
+        router: appRouter,
+        createContext: ({ req, res }) => createContext(req, res),
+        onError: ({ error, req }) => {
+          if (error.code === 'INTERNAL_SERVER_ERROR') {
+            req.log.error({ err: error.cause ?? error, requestId: req.id }, 'request failed');
+          }
+        },
+      } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+    });
+  },
+  { name: 'trpc', dependencies: ['trpc-response-text'] },
+);
