@@ -1,4 +1,5 @@
 import { TRPCClientError } from '@trpc/client';
+import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { describe, expect, it } from 'vitest';
 import { http, trpcClient, uniqueEmail, serverWithAccount } from './harness.js';
 
@@ -102,7 +103,9 @@ describe('tRPC: the same procedures through the typed client', () => {
       expect(error.data).toMatchObject({ type, code, param, httpStatus: status });
       expect(error.data.requestId).toMatch(/^req_/);
       expect(error.shape?.data.code).toBe(code);
-      expect(trpcCode).toBe('BAD_REQUEST');
+      // tRPC's own code (JSON-RPC number) and the HTTP status the client really received.
+      expect(error.shape?.code).toBe(TRPC_ERROR_CODES_BY_KEY[trpcCode as TRPC_ERROR_CODE_KEY]);
+      expect((error.meta?.response as Response | undefined)?.status).toBe(status);
     },
   );
 
