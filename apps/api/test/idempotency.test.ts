@@ -131,21 +131,44 @@ describe('idempotency keys', () => {
   });
 
   it('holds across two server processes sharing one database', async () => {
+    // A payment, not a customer: nothing else in the database refuses a second one (a customer's
+    // unique email would), so only the idempotency key can keep this to one charge.
+    const customer = await http(server, 'POST', '/v1/customers', {
+      key: account.testKey,
+      body: { name: 'Two Processes', email: uniqueEmail('two') },
+    });
+    expect(customer.status).toBe(200);
+    const body = { amount: 4200, currency: 'usd', customer: customer.body.id };
     // A second app with its own connection pool (on PGlite, the same embedded instance).
     const database =
       engine === 'postgres'
         ? await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: 'memory://' })
         : server.database;
     const second = await startServer({ database });
+    const charge = (target: typeof server) =>
+      post(body, account.testKey, 'two-processes', target, '/v1/payments');
     try {
-      const body = { name: 'Two Processes', email: uniqueEmail('two') };
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) =>
-          post(body, account.testKey, 'two-processes', i % 2 ? second : server),
-        ),
+        Array.from({ length: 20 }, (_, i) => charge(i % 2 ? second : server)),
       );
-      expect(results.every((r) => r.status === 200 || r.status === 409)).toBe(true);
-      expect(await countByEmail(body.email)).toBe(1);
+      const charged = results.filter((r) => r.status === 200);
+      const inUse = results.filter((r) => r.status !== 200);
+      expect(charged.length).toBeGreaterThanOrEqual(1);
+      for (const res of inUse) {
+        expect(res.status).toBe(409);
+        expect(res.body.error.code).toBe('idempotency_key_in_use');
+      }
+      // Every 200 is the one payment; afterwards both processes replay it byte for byte.
+      expect(new Set(charged.map((r) => r.body.id)).size).toBe(1);
+      for (const target of [server, second]) {
+        const retry = await charge(target);
+        expect(retry.headers.get('idempotent-replayed')).toBe('true');
+        expect(retry.text).toBe(charged[0]?.text);
+      }
+      const listed = await http(server, 'GET', `/v1/payments?customer=${customer.body.id}`, {
+        key: account.testKey,
+      });
+      expect(listed.body.data.map((p: { id: string }) => p.id)).toEqual([charged[0]?.body.id]);
     } finally {
       await second.close();
       if (database !== server.database) await database.close();
