@@ -12,7 +12,7 @@ async function customerWithPayments(amounts: number[]) {
     body: { name: 'Audited', email: uniqueEmail('audit') },
   });
   const id = customer.body.id as string;
-  await Promise.all(
+  const payments = await Promise.all(
     amounts.map((amount) =>
       http(server, 'POST', '/v1/payments', {
         key: account.testKey,
@@ -20,6 +20,11 @@ async function customerWithPayments(amounts: number[]) {
       }),
     ),
   );
+  // Failed or refused payments leave no totals to check, and every comparison would pass.
+  for (const payment of payments) {
+    expect(payment.status).toBe(200);
+    expect(payment.body).toMatchObject({ status: 'succeeded', customer: id });
+  }
   return id;
 }
 
@@ -34,6 +39,14 @@ describe('maintained analytics totals', () => {
       Array.from({ length: 25 }, (_, i) => 100 * (i + 1)),
     );
     expect(await mismatchesFor(customer)).toEqual([]);
+    // ...and the totals they agree on are all 25 payments (100 + 200 + ... + 2500).
+    const analytics = await http(server, 'GET', `/v1/customers/${customer}/analytics`, {
+      key: account.testKey,
+    });
+    expect(analytics.body).toMatchObject({
+      totalPayments: 25,
+      volume: [{ currency: 'usd', total: 32500, average: 1300 }],
+    });
   });
 
   it('are reported when they drift and rewritten from the payments on repair', async () => {
