@@ -3,6 +3,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
 import { openDatabase, type DatabaseHandle } from '../src/db/client.js';
 import { createAccountWithKeys, createApiKey } from '../src/queries/accounts.js';
+import type { IdempotencyFaults } from '../src/rest/plugins/idempotency.js';
 import { buildServer } from '../src/server.js';
 import type { AppRouter } from '../src/trpc/root.js';
 import type { Permission } from '@peasswap/domain';
@@ -35,13 +36,18 @@ export interface TestServer {
 }
 
 export async function startServer(
-  options: { database?: DatabaseHandle; rateLimit?: { perSecond: number; burst: number } } = {},
+  options: {
+    database?: DatabaseHandle;
+    rateLimit?: { perSecond: number; burst: number };
+    idempotencyFaults?: IdempotencyFaults;
+  } = {},
 ): Promise<TestServer> {
   const database = options.database ?? (await testDatabase());
   const app = await buildServer({
     database,
     logLevel: 'silent',
     ...(options.rateLimit && { rateLimit: options.rateLimit }),
+    ...(options.idempotencyFaults && { idempotencyFaults: options.idempotencyFaults }),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;

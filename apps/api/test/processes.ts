@@ -64,8 +64,9 @@ export function runCli(
 
 export function startServerProcess(
   env: Record<string, string>,
+  script: string[] = ['src/main.ts'],
 ): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...script], {
     cwd: API_DIR,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],

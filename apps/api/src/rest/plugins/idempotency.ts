@@ -49,6 +49,19 @@ function requestHash(request: FastifyRequest): string {
     .digest('hex');
 }
 
+/**
+ * Keys whose requests are running on a database handle, across every server sharing it: a retry
+ * is refused at once rather than queued behind the first one's transaction (which PGlite's single
+ * connection would otherwise do). Across processes the advisory lock decides; this only answers
+ * sooner.
+ */
+const runningKeys = new WeakMap<Database, Set<string>>();
+function runningKeysOf(db: Database): Set<string> {
+  let keys = runningKeys.get(db);
+  if (!keys) runningKeys.set(db, (keys = new Set()));
+  return keys;
+}
+
 const SAVEPOINT = sql.raw('savepoint idempotent_request');
 const ROLLBACK_TO_SAVEPOINT = sql.raw('rollback to savepoint idempotent_request');
 
@@ -62,9 +75,7 @@ const ROLLBACK_TO_SAVEPOINT = sql.raw('rollback to savepoint idempotent_request'
  */
 export const idempotencyPlugin = fp<{ db: Database; faults?: IdempotencyFaults | undefined }>(
   (app, { db, faults }, done) => {
-    // Keys running in this process: a retry is refused at once rather than queued behind the
-    // first one's transaction (which PGlite's single connection would otherwise do).
-    const running = new Set<string>();
+    const running = runningKeysOf(db);
 
     const refuse = (request: FastifyRequest, reply: FastifyReply, code: 'reused' | 'in_use') =>
       replyWithError(
