@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PHONE_COUNTRY, toE164 } from './phone.js';
+import { DEFAULT_PHONE_COUNTRY, phoneSearchDigits, toE164 } from './phone.js';
 
 describe('toE164', () => {
   it('reads numbers without a country code as US numbers', () => {
@@ -54,4 +54,53 @@ describe('toE164', () => {
       expect(toE164(input)).toMatch(/^\+[1-9]\d{1,14}$/);
     },
   );
+});
+
+describe('phoneSearchDigits', () => {
+  it.each([
+    ['a US number being typed', '(415) 555-01', '41555501'],
+    ['a whole US number with its country code', '+1 415-555-0123', '14155550123'],
+    ['dots', '415.555.0123', '4155550123'],
+    ['slashes', '415/555/0123', '4155550123'],
+    ['digits only', '4155550123', '4155550123'],
+    ['E.164', '+14155550123', '14155550123'],
+    ['a UK number with its trunk 0', '020 7946', '207946'],
+    ['a whole UK number with its trunk 0', '020 7946 0958', '2079460958'],
+    ['the international 00 prefix', '0044 20 7946 0958', '442079460958'],
+    ['the international 00 prefix, spaced', '00 44 20 7946', '44207946'],
+    ['a country code and (0)', '+44 (0)20 7946 0958', '442079460958'],
+    ['(0) after the 00 prefix', '0044 (0)20 7946', '44207946'],
+    ['surrounding whitespace', '  (415) 555  ', '415555'],
+    ['exactly four digits', '5550', '5550'],
+    ['a trunk 0 and four digits', '0 2079', '2079'],
+  ])('reads %s: %j → %s', (_, query, digits) => {
+    expect(phoneSearchDigits(query)).toBe(digits);
+  });
+
+  it.each([
+    ['a name', 'Ada Lovelace'],
+    ['an email', 'ada@example.com'],
+    ['digits and letters', '415 555 0123 ext 4'],
+    ['a postcode', 'SW1A 1AA'],
+    ['three digits', '415'],
+    ['three digits in punctuation', '(415)'],
+    ['three digits after the trunk 0', '020 7'],
+    ['three digits after the 00 prefix', '00 441'],
+    ['punctuation only', '()-.+/'],
+    ['a percent sign', '100%'],
+    ['full-width digits', '４１５５５５'],
+    ['the empty string', ''],
+  ])('leaves %s to the text search: %j', (_, query) => {
+    expect(phoneSearchDigits(query)).toBeUndefined();
+  });
+
+  it.each([
+    ['(415) 555-01', '+14155550123'],
+    ['020 7946', '+442079460958'],
+    ['+1 415-555-0123', '+14155550123'],
+    ['415.555.0123', '+14155550123'],
+    ['+44 (0)20 7946 0958', '+442079460958'],
+  ])('finds %j inside the stored %s', (query, stored) => {
+    expect(stored).toContain(phoneSearchDigits(query));
+  });
 });

@@ -19,3 +19,22 @@ export function toE164(input: string): string | undefined {
     return undefined;
   }
 }
+
+/** A search made only of digits and the punctuation people put in phone numbers. */
+const PHONE_QUERY = /^[\d\s()+\-./]+$/;
+/** Fewer digits are left to the text search: an area code alone is no phone number. */
+const PHONE_QUERY_MIN_DIGITS = 4;
+
+/**
+ * The digits to look for in stored phones when a search looks like a phone number as people type
+ * it (`(415) 555-01`, `020 7946`, `+1 415-555-0123`), or undefined when it does not. Phones are
+ * stored in E.164, a `+` and digits, so the punctuation goes, and so does what never follows the
+ * `+`: a national trunk `0` (`020 7946` → `207946`), an international `00` prefix, and the `(0)`
+ * some write after a country code (`+44 (0)20` → `4420`).
+ */
+export function phoneSearchDigits(query: string): string | undefined {
+  const trimmed = query.trim();
+  if (!PHONE_QUERY.test(trimmed)) return undefined;
+  const digits = trimmed.replaceAll('(0)', '').replace(/\D/g, '').replace(/^00?/, '');
+  return digits.length >= PHONE_QUERY_MIN_DIGITS ? digits : undefined;
+}
