@@ -1,5 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { http, newAccount, uniqueEmail, type TestAccount, serverWithAccount } from './harness.js';
+import {
+  http,
+  newAccount,
+  trpcClient,
+  uniqueEmail,
+  type TestAccount,
+  serverWithAccount,
+} from './harness.js';
 
 const { server, account } = serverWithAccount();
 
@@ -121,6 +128,9 @@ describe('customers: filters and search', () => {
       quote: { name: "O'Brien & Sons", email: 'obrien@sons.example' },
       plain: { name: '1000 Pure Ltd', email: 'other@pure.example' },
       similar: { name: 'snakeXcase Co', email: 'x@snake.example' },
+      linus: { name: 'Linus Pauling', email: 'linus@caltech.example', phone: '(415) 555-0123' },
+      // Linus's digits in an email, not a phone: a phone search must not find them.
+      roomer: { name: 'Room Service', email: 'room.4155550123@hotel.example' },
     };
     for (const [label, body] of Object.entries(people)) {
       const res = await http(server, 'POST', '/v1/customers', { key: searcher.testKey, body });
@@ -147,6 +157,29 @@ describe('customers: filters and search', () => {
     ['text nobody has', 'query=zzzzzz', []],
   ])('query= finds %s', async (_label, query, expected) => {
     expect(await search(query)).toEqual(ids(...expected));
+  });
+
+  // Phones are stored as E.164 (+14155550123, +442079460958); people type them otherwise.
+  it.each([
+    ['a US number being typed', '(415) 555-01', ['grace', 'linus']],
+    ['a US number with its country code', '+1 415-555-0123', ['linus']],
+    ['a US number with dots', '415.555.0123', ['linus']],
+    ['a US number in parentheses', '(415) 555-0123', ['linus']],
+    ['a UK number with its trunk 0', '020 7946', ['ada']],
+    ['a UK number with the 00 prefix', '0044 20 7946 0958', ['ada']],
+    ['a UK number with +44 (0)', '+44 (0)20 7946 0958', ['ada']],
+    ['a US number nobody has', '(415) 555-0124', []],
+    ['a UK number nobody has', '020 7946 0959', []],
+    ['a number of another country', '+33 1 23 45 67 89', []],
+  ])('query= finds a phone typed as %s: %j', async (_label, typed, expected) => {
+    expect(await search(`query=${encodeURIComponent(typed)}`)).toEqual(ids(...expected));
+  });
+
+  it('finds a typed phone through tRPC too', async () => {
+    const client = trpcClient(server, searcher.testKey);
+    const found = await client.customers.list.query({ query: '415.555.0123' });
+    expect(found.data.map((c) => c.id)).toEqual([made.linus]);
+    expect((await client.customers.list.query({ query: '415.555.0124' })).data).toEqual([]);
   });
 
   it('email= matches exactly and case-insensitively, never by fragment', async () => {

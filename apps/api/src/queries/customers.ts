@@ -1,9 +1,10 @@
-import { and, eq, gte, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
 import {
   DomainError,
   emailIdentity,
   mergeMetadata,
   newId,
+  phoneSearchDigits,
   type Customer,
   type CustomerCreate,
   type CustomerListQuery,
@@ -195,7 +196,29 @@ function endOfMillisecond(iso: string): Date {
   return new Date(Date.parse(iso) + 1);
 }
 
+const queryPlaceholder = sql.placeholder('query');
+const phoneDigitsPlaceholder = sql.placeholder('phoneDigits');
+
+/**
+ * `query=` as a substring of `search_text` (name, email and E.164 phone, lowercased), which the
+ * trigram index serves. A query typed like a phone number also looks for its digits in the phone:
+ * `search_text` holds them unbroken after the `+`, so the index serves that arm too, and the phone
+ * itself is checked so the digits cannot match inside a name or an email.
+ */
+function searchMatches(byPhone: boolean) {
+  const text = sql`${customers.searchText} like '%' || lower(${queryPlaceholder}) || '%'`;
+  if (!byPhone) return text;
+  const digits = sql`'%' || ${phoneDigitsPlaceholder} || '%'`;
+  return or(
+    text,
+    and(sql`${customers.searchText} like ${digits}`, sql`${customers.phone} like ${digits}`),
+  );
+}
+
 export async function listCustomers(db: Executor, scope: Scope, params: CustomerListQuery) {
+  const typedPhone = params.query !== undefined ? phoneSearchDigits(params.query) : undefined;
+  // Bare digits are their own phone fragment: the text arm already finds them.
+  const phoneDigits = typedPhone !== params.query ? typedPhone : undefined;
   // One prepared statement per shape: which filters are present and which way the page runs.
   const shape = [
     params.endingBefore !== undefined
@@ -205,6 +228,7 @@ export async function listCustomers(db: Executor, scope: Scope, params: Customer
         : 'head',
     params.email !== undefined ? 'email' : '',
     params.query !== undefined ? 'query' : '',
+    phoneDigits !== undefined ? 'phone' : '',
     params.createdGte !== undefined ? 'gte' : '',
     params.createdLte !== undefined ? 'lte' : '',
   ].join(':');
@@ -221,9 +245,7 @@ export async function listCustomers(db: Executor, scope: Scope, params: Customer
           params.email !== undefined
             ? eq(customers.emailIdentity, sql.placeholder('emailIdentity'))
             : undefined,
-          params.query !== undefined
-            ? sql`${customers.searchText} like '%' || lower(${sql.placeholder('query')}) || '%'`
-            : undefined,
+          params.query !== undefined ? searchMatches(phoneDigits !== undefined) : undefined,
           params.createdGte !== undefined
             ? gte(customers.createdAt, sql.placeholder('createdGte'))
             : undefined,
@@ -241,6 +263,7 @@ export async function listCustomers(db: Executor, scope: Scope, params: Customer
     cursor: cursorOf(params),
     emailIdentity: params.email !== undefined ? emailIdentity(params.email) : undefined,
     query: params.query !== undefined ? escapeLike(params.query) : undefined,
+    phoneDigits,
     // ISO text, not Date: a bound placeholder skips Drizzle's column encoding, and the drivers
     // disagree on serialising a Date for a prepared timestamptz parameter.
     createdGte:
