@@ -99,8 +99,12 @@ describe('REST: failures raised by the framework', () => {
 });
 
 /** tRPC's error shape: `{error: {message, code, data: {type, code, param?, httpStatus, ...}}}`. */
+interface TrpcErrorAnswer {
+  error: { message: string; code: number; data: Record<string, unknown> };
+}
+
 function expectTrpcError(
-  answer: { error: { message: string; code: number; data: Record<string, unknown> } },
+  answer: TrpcErrorAnswer,
   status: number,
   code: string,
   requestId: string | null,
@@ -183,7 +187,7 @@ describe('tRPC: refusals at the HTTP edge come in tRPC’s shape', () => {
     const res = await fetch(`${server.url}/trpc/customers.list?input=%7B%7D`, {
       headers: { authorization: 'Bearer sk_test_not_a_real_key' },
     });
-    const body = await res.json();
+    const body = (await res.json()) as TrpcErrorAnswer;
     expect(res.status).toBe(401);
     expectTrpcError(body, 401, 'api_key_invalid', res.headers.get('request-id'));
   });

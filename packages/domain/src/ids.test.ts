@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ID_PREFIXES, type IdKind, ObjectIdSchema, isIdOf, newId, randomBase62 } from './ids.js';
+import { ID_PREFIXES, type IdKind, ObjectIdSchema, newId, randomBase62 } from './ids.js';
 
 const KINDS = Object.keys(ID_PREFIXES) as IdKind[];
 const BASE62 = /^[0-9A-Za-z]*$/;
@@ -32,11 +32,6 @@ describe.each(KINDS)('newId(%s)', (kind) => {
     expect(newId(kind)).toMatch(new RegExp(`^${prefix}_[0-9A-Za-z]{24}$`));
   });
 
-  it('is recognised as its own kind and no other', () => {
-    const id = newId(kind);
-    for (const other of KINDS) expect(isIdOf(other, id)).toBe(other === kind);
-  });
-
   it('never repeats over 10,000 draws', () => {
     const ids = new Set(Array.from({ length: 10_000 }, () => newId(kind)));
     expect(ids.size).toBe(10_000);
@@ -57,34 +52,6 @@ describe('randomBase62', () => {
     // 1,000 expected per character; a fair source lands within ±20% with overwhelming odds.
     for (const count of counts.values()) expect(count).toBeGreaterThan(800);
     for (const count of counts.values()) expect(count).toBeLessThan(1200);
-  });
-});
-
-describe('isIdOf', () => {
-  it.each<[IdKind, string, boolean]>([
-    ['customer', 'cus_4fGq2Lm9XbT0cVhYkR8sWn1A', true],
-    ['customer', 'cus_a', true],
-    ['customer', `cus_${'a'.repeat(64)}`, true],
-    ['account', 'acct_1', true],
-    ['customer', 'cus_', false],
-    ['customer', 'cus', false],
-    ['customer', '', false],
-    ['customer', `cus_${'a'.repeat(65)}`, false],
-    ['customer', 'CUS_abc', false],
-    ['customer', 'cusx_abc', false],
-    ['customer', 'pay_abc', false],
-    ['customer', ' cus_abc', false],
-    ['customer', 'cus_abc ', false],
-    ['customer', 'cus_abc\n', false],
-    ['customer', 'cus_abc-def', false],
-    ['customer', 'cus_abc_def', false],
-    ['customer', "cus_abc' OR 1=1", false],
-    ['customer', 'cus_ab\u0000c', false],
-    ['customer', 'cus_äbc', false],
-    ['subscription', 'sched_abc', false],
-    ['schedule', 'sub_abc', false],
-  ])('isIdOf(%s, %j) is %s', (kind, value, expected) => {
-    expect(isIdOf(kind, value)).toBe(expected);
   });
 });
 

@@ -43,17 +43,10 @@ export function newId(kind: IdKind): string {
   return `${ID_PREFIXES[kind]}_${randomBase62(ID_BODY_LENGTH)}`;
 }
 
-const ID_PATTERN = /^[a-z]+_[0-9A-Za-z]{1,64}$/;
-
-/** Whether `value` looks like an id of `kind` (a cheap check before touching the database). */
-export function isIdOf(kind: IdKind, value: string): boolean {
-  return value.startsWith(`${ID_PREFIXES[kind]}_`) && ID_PATTERN.test(value);
-}
-
-/** An id as a parameter. Any shape is looked up (and is a 404 when unknown), but NUL never is. */
 /** The longest id accepted anywhere: in a body, a query string or a URL path. */
 export const MAX_ID_LENGTH = 255;
 
+/** An id as a parameter. Any shape is looked up (and is a 404 when unknown), but NUL never is. */
 export const ObjectIdSchema = z
   .string()
   .min(1)

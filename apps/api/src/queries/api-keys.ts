@@ -4,14 +4,13 @@ import type { Executor } from '../db/client.js';
 import { apiKeys } from '../db/schema/index.js';
 import { inScope, type Scope } from './scope.js';
 
-export interface ApiKeyRecord {
-  id: string;
-  accountId: string;
-  livemode: boolean;
-  kind: 'secret' | 'restricted';
-  secretHash: string;
-  permissions: Permission[];
-}
+type ApiKeyColumns = typeof apiKeys.$inferSelect;
+
+/** What authentication needs of an active key. */
+export type ApiKeyRecord = Pick<
+  ApiKeyColumns,
+  'id' | 'accountId' | 'livemode' | 'kind' | 'secretHash'
+> & { permissions: Permission[] };
 
 export async function findActiveApiKeyByHash(
   db: Executor,
@@ -45,16 +44,10 @@ export async function touchApiKey(db: Executor, id: string): Promise<void> {
 }
 
 /** What the API keys screen shows about a key: never its hash, never the secret. */
-export interface ApiKeySummary {
-  id: string;
-  livemode: boolean;
-  kind: 'secret' | 'restricted';
-  visiblePrefix: string;
-  permissions: Permission[];
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-}
+export type ApiKeySummary = Pick<
+  ApiKeyColumns,
+  'id' | 'livemode' | 'kind' | 'visiblePrefix' | 'createdAt' | 'lastUsedAt' | 'revokedAt'
+> & { permissions: Permission[] };
 
 const summaryColumns = {
   id: apiKeys.id,

@@ -31,17 +31,8 @@ const customerColumns = {
   updatedAt: customers.updatedAt,
 };
 
-type CustomerRow = {
-  id: string;
-  livemode: boolean;
-  name: string;
-  email: string;
-  phone: string | null;
-  description: string | null;
-  metadata: Record<string, string>;
-  createdAt: Date;
-  updatedAt: Date;
-};
+/** A customer as read from its table: the selected columns, typed by the schema. */
+type CustomerRow = Pick<typeof customers.$inferSelect, keyof typeof customerColumns>;
 
 function toCustomer(row: CustomerRow): Customer {
   return {

@@ -29,19 +29,8 @@ const paymentColumns = {
   createdAt: payments.createdAt,
 };
 
-type PaymentRow = {
-  id: string;
-  livemode: boolean;
-  customerId: string | null;
-  amount: number;
-  currency: string;
-  paymentMethodId: string | null;
-  status: 'succeeded' | 'failed';
-  failureCode: string | null;
-  description: string | null;
-  metadata: Record<string, string>;
-  createdAt: Date;
-};
+/** A payment as read from its table: the selected columns, typed by the schema. */
+type PaymentRow = Pick<typeof payments.$inferSelect, keyof typeof paymentColumns>;
 
 function toPayment(row: PaymentRow): Payment {
   return {

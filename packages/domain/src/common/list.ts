@@ -46,13 +46,6 @@ export function listSchema<T extends z.ZodType>(item: T) {
   });
 }
 
-export interface ListPage<T> {
-  object: 'list';
-  data: T[];
-  hasMore: boolean;
-  url: string;
-}
-
 export const IsoTimestampSchema = z.iso
   .datetime({ offset: true })
   .describe('An ISO 8601 timestamp.')
