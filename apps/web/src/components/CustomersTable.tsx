@@ -1,5 +1,6 @@
 import { Link, useNavigate } from 'react-router';
 import { formatTimestamp, orDash } from '../lib/format';
+import { formatPhone } from '../lib/phone';
 import type { Customer } from '../lib/types';
 
 /**
@@ -29,7 +30,9 @@ export function CustomersTable({ customers }: { customers: readonly Customer[] }
                 </Link>
               </td>
               <td data-label="Email">{customer.email}</td>
-              <td data-label="Phone">{orDash(customer.phone)}</td>
+              <td data-label="Phone" className="table__phone">
+                {orDash(formatPhone(customer.phone))}
+              </td>
               <td data-label="Created">
                 <time dateTime={customer.createdAt} title={customer.createdAt}>
                   {formatTimestamp(customer.createdAt)}

@@ -100,6 +100,20 @@ describe('changedCustomerFields', () => {
     expect(changedCustomerFields(original, draft)).toEqual({});
   });
 
+  it('shows the phone in international format, and the same number written any way is no change', () => {
+    expect(draftOf(original).phone).toBe('+1 415 555 0123');
+    for (const phone of ['+1 415 555 0123', '(415) 555-0123', '+14155550123']) {
+      expect(changedCustomerFields(original, { ...draftOf(original), phone })).toEqual({});
+    }
+  });
+
+  it('sends a different phone as typed, and one the domain cannot read for it to refuse', () => {
+    const other = { ...draftOf(original), phone: '+44 20 7946 0958' };
+    expect(changedCustomerFields(original, other)).toEqual({ phone: '+44 20 7946 0958' });
+    const unreadable = { ...draftOf(original), phone: '12' };
+    expect(changedCustomerFields(original, unreadable)).toEqual({ phone: '12' });
+  });
+
   it('removes an emptied optional field with null and sets a new one', () => {
     const draft = { ...draftOf(original), phone: '  ', description: 'VIP' };
     expect(changedCustomerFields(original, draft)).toEqual({ phone: null, description: 'VIP' });

@@ -1,6 +1,7 @@
-import { innermostIssue } from '@peasswap/domain';
+import { innermostIssue, toE164 } from '@peasswap/domain';
 import type { z } from 'zod';
 import { errorData } from './errors';
+import { formatPhone } from './phone';
 
 /** Messages per field name; `form` holds what belongs to no single field. */
 export type FieldErrors<F extends string> = Partial<Record<F | 'form', string>>;
@@ -66,7 +67,9 @@ export interface CustomerFields {
 
 /**
  * Only what the person changed, as the update procedure takes it: an emptied optional field
- * becomes `null` (remove it); untouched fields are left out so they are not rewritten.
+ * becomes `null` (remove it); untouched fields are left out so they are not rewritten. The phone
+ * is shown as `+1 415 555 0123` and stored as `+14155550123`: the same number written either way
+ * is no change.
  */
 export function changedCustomerFields(
   original: CustomerFields,
@@ -76,7 +79,9 @@ export function changedCustomerFields(
   if (draft.name.trim() !== original.name) changes.name = draft.name;
   if (draft.email.trim() !== original.email) changes.email = draft.email;
   const phone = draft.phone.trim() === '' ? null : draft.phone.trim();
-  if (phone !== original.phone) changes.phone = phone;
+  if (phone === null ? original.phone !== null : (toE164(phone) ?? phone) !== original.phone) {
+    changes.phone = phone;
+  }
   const description = draft.description === '' ? null : draft.description;
   if (description !== original.description) changes.description = description;
   return changes;
@@ -86,7 +91,7 @@ export function draftOf(customer: CustomerFields): CustomerDraft {
   return {
     name: customer.name,
     email: customer.email,
-    phone: customer.phone ?? '',
+    phone: formatPhone(customer.phone),
     description: customer.description ?? '',
   };
 }

@@ -5,6 +5,7 @@ import { EmptyState, ErrorNotice, Loading } from '../../components/States';
 import { useDashboard } from '../../app/DashboardClients';
 import { errorData } from '../../lib/errors';
 import { formatTimestamp, orDash } from '../../lib/format';
+import { formatPhone } from '../../lib/phone';
 import { useTRPC } from '../../lib/trpc';
 import type { Customer } from '../../lib/types';
 import { CustomerAnalyticsCards } from './CustomerAnalyticsCards';
@@ -89,7 +90,7 @@ function ReadOnlyDetails({ customer }: { customer: Customer }) {
       <dt>Email</dt>
       <dd>{customer.email}</dd>
       <dt>Phone</dt>
-      <dd>{orDash(customer.phone)}</dd>
+      <dd>{orDash(formatPhone(customer.phone))}</dd>
       <dt>Description</dt>
       <dd>{orDash(customer.description)}</dd>
       <dt>Created</dt>
