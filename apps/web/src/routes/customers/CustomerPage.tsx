@@ -93,6 +93,23 @@ function ReadOnlyDetails({ customer }: { customer: Customer }) {
       <dd>{orDash(formatPhone(customer.phone))}</dd>
       <dt>Description</dt>
       <dd>{orDash(customer.description)}</dd>
+      <dt>Metadata</dt>
+      <dd>
+        {Object.keys(customer.metadata).length === 0 ? (
+          orDash(null)
+        ) : (
+          <dl className="metadata-list">
+            {Object.entries(customer.metadata).map(([key, value]) => (
+              <div key={key}>
+                <dt>
+                  <code>{key}</code>
+                </dt>
+                <dd>{value}</dd>
+              </div>
+            ))}
+          </dl>
+        )}
+      </dd>
       <dt>Created</dt>
       <dd>{formatTimestamp(customer.createdAt)}</dd>
     </dl>
