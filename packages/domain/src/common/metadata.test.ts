@@ -42,6 +42,8 @@ describe.each([
     ['a 500-character value', { note: 'x'.repeat(500) }],
     ['a value with a short number', { order: 'ORD-2024-0001' }],
     ['a value with a Luhn-failing 16-digit number', { ref: '4242424242424241' }],
+    ['emoji, a combining accent and RTL marks', { 'plan 🚀': 'e\u0301 \u200fשלום' }],
+    ['keys that only contain reserved words', { proto: 'x', constructors: 'y', __proto: 'z' }],
   ])('accepts %s', (_, metadata) => {
     expect(schema.parse(metadata)).toEqual(metadata);
   });
@@ -64,6 +66,18 @@ describe.each([
       ['c'],
     ],
     ['a 13-digit card number value', { c: '4222222222222' }, 'sensitive_data_rejected', ['c']],
+    ['a lone high surrogate in a value', { note: 'a\ud800' }, 'custom', ['note']],
+    ['a lone low surrogate in a value', { note: '\udc00' }, 'custom', ['note']],
+    // A key that is not text is named as the metadata, not echoed back as a param.
+    ['a lone surrogate in a key', { 'a\ud800': 'v' }, 'custom', []],
+    [
+      'a __proto__ key (as JSON.parse makes it)',
+      JSON.parse('{"__proto__": "v"}'),
+      'custom',
+      ['__proto__'],
+    ],
+    ['a constructor key', { constructor: 'v' }, 'custom', ['constructor']],
+    ['a prototype key', { prototype: 'v' }, 'custom', ['prototype']],
   ])('rejects %s', (_, metadata, code, path) => {
     expect(issuesOf(schema, metadata)).toContainEqual({ code, path });
   });
@@ -92,6 +106,12 @@ describe('MetadataSchema', () => {
     ]);
   });
 
+  it('rejects a reserved key even as null', () => {
+    expect(issuesOf(MetadataSchema, { constructor: null })).toEqual([
+      { code: 'custom', path: ['constructor'] },
+    ]);
+  });
+
   it('rejects null values: removing a key is only for updates', () => {
     expect(issuesOf(MetadataSchema, { plan: null })).toEqual([
       { code: 'invalid_type', path: ['plan'] },
@@ -101,11 +121,36 @@ describe('MetadataSchema', () => {
 
 describe('MetadataPatchSchema', () => {
   it.each([
+    ['removing a constructor key stored before keys were reserved', { constructor: null }],
+    ['removing a prototype key', { prototype: null }],
     ['one removal', { plan: null }],
     ['a set and a removal', { plan: 'enterprise', trial: null }],
     ['50 removals', Object.fromEntries(Object.keys(keys(50)).map((k) => [k, null]))],
   ])('accepts %s', (_, patch) => {
     expect(MetadataPatchSchema.parse(patch)).toEqual(patch);
+  });
+});
+
+describe.each([
+  ['MetadataSchema', MetadataSchema],
+  ['MetadataPatchSchema', MetadataPatchSchema],
+])('%s and __proto__', (_, schema) => {
+  // zod itself skips a __proto__ key without an issue, so it would vanish behind a success.
+  it.each([
+    ['a string', '{"__proto__": "x", "plan": "pro"}'],
+    ['null', '{"__proto__": null}'],
+    ['an object', '{"__proto__": {"polluted": "yes"}}'],
+  ])('refuses it holding %s rather than dropping it', (_label, json) => {
+    expect(issuesOf(schema, JSON.parse(json))).toEqual([{ code: 'custom', path: ['__proto__'] }]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('names each offending key', () => {
+    const input: unknown = JSON.parse('{"constructor": "a", "ok": "b", "prototype": "c"}');
+    expect(issuesOf(schema, input)).toEqual([
+      { code: 'custom', path: ['constructor'] },
+      { code: 'custom', path: ['prototype'] },
+    ]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasControlCharacters, hasNul } from './text.js';
+import { hasControlCharacters, hasNul, isWellFormedText } from './text.js';
 
 describe('hasControlCharacters', () => {
   it.each([
@@ -38,5 +38,32 @@ describe('hasNul', () => {
     ['a\u0000b', true],
   ])('%j → %s', (value, expected) => {
     expect(hasNul(value)).toBe(expected);
+  });
+});
+
+describe('isWellFormedText', () => {
+  it.each([
+    ['the empty string', ''],
+    ['plain text', 'Ada Lovelace'],
+    ['non-Latin scripts', '李小龍 Αλέξανδρος'],
+    ['an emoji (a surrogate pair)', 'Ada 🚀'],
+    ['a family emoji joined with ZWJ', '👩‍👩‍👧'],
+    ['a combining accent', 'e\u0301'],
+    ['right-to-left marks', '\u200fשלום\u202e'],
+    ['the replacement character itself', '\ufffd'],
+    ['the last code point', '\u{10ffff}'],
+  ])('accepts %s', (_, value) => {
+    expect(isWellFormedText(value)).toBe(true);
+  });
+
+  it.each([
+    ['a lone high surrogate', '\ud800'],
+    ['a lone low surrogate', '\udfff'],
+    ['a high surrogate at the end', 'Ada \ud83d'],
+    ['a low surrogate at the start', '\ude80 Ada'],
+    ['a pair in the wrong order', '\ude80\ud83d'],
+    ['a lone half next to a proper pair', '🚀\ud83d'],
+  ])('refuses %s', (_, value) => {
+    expect(isWellFormedText(value)).toBe(false);
   });
 });

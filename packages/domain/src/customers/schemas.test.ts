@@ -44,6 +44,7 @@ describe.each([
       ['256 characters', 'a'.repeat(256), 'a'.repeat(256)],
       ['256 characters once trimmed', ` ${'a'.repeat(256)} `, 'a'.repeat(256)],
       ['accents and other scripts', 'Zoë Ölçer 李小龍', 'Zoë Ölçer 李小龍'],
+      ['an emoji, a surrogate pair', 'Ada 🚀', 'Ada 🚀'],
       ['business punctuation', "O'Brien & Sons, Ltd. (UK)", "O'Brien & Sons, Ltd. (UK)"],
       ['a short number', 'Shop 42', 'Shop 42'],
       ['a Luhn-failing 16-digit number', 'Ref 4242424242424241', 'Ref 4242424242424241'],
@@ -61,6 +62,8 @@ describe.each([
       ['an escape sequence', '\u001b[31mAda', 'custom'],
       ['DEL', 'Ada\u007fLovelace', 'custom'],
       ['a C1 control character', 'Ada\u0085Lovelace', 'custom'],
+      ['a lone high surrogate', 'Ada \ud800', 'custom'],
+      ['a lone low surrogate', '\udc00 Ada', 'custom'],
       ['a card number', CARD, 'sensitive_data_rejected'],
       ['a dashed card number in words', 'Ada 4242-4242-4242-4242', 'sensitive_data_rejected'],
       ['a 13-digit card number', 'Ada 4222222222222', 'sensitive_data_rejected'],
@@ -157,6 +160,7 @@ describe.each([
       ['a card number', `Pays with ${CARD}`, 'sensitive_data_rejected'],
       ['a card followed by an extra group', '4242 4242 4242 4242 1234', 'sensitive_data_rejected'],
       ['a NUL character', 'a\u0000b', 'custom'],
+      ['a lone surrogate', 'a\ud800b', 'custom'],
       ['a number', 7, 'invalid_type'],
     ])('rejects %s', (_, description, code) => {
       expect(issues({ description })).toEqual([{ code, path: ['description'] }]);
@@ -191,6 +195,16 @@ describe.each([
       ['a 501-character value', { note: 'v'.repeat(501) }, 'too_big', ['metadata', 'note']],
       ['a number value', { seats: 5 }, 'invalid_type', ['metadata', 'seats']],
       ['an array', ['plan'], 'invalid_type', ['metadata']],
+      ['a lone surrogate in a value', { plan: 'pro\ud800' }, 'custom', ['metadata', 'plan']],
+      // The key itself is not echoed back: it is not text a client could print.
+      ['a lone surrogate in a key', { 'plan\ud800': 'pro' }, 'custom', ['metadata']],
+      ['a constructor key', { constructor: 'x' }, 'custom', ['metadata', 'constructor']],
+      [
+        'a __proto__ key sent as JSON',
+        JSON.parse('{"__proto__": "x"}') as object,
+        'custom',
+        ['metadata', '__proto__'],
+      ],
     ])('rejects %s', (_, metadata, code, path) => {
       expect(issues({ metadata })).toEqual([{ code, path }]);
     });

@@ -10,7 +10,7 @@ import {
 import { MetadataPatchSchema, MetadataSchema } from '../common/metadata.js';
 import { toE164 } from '../common/phone.js';
 import { containsCardNumber } from '../common/sensitive.js';
-import { hasControlCharacters, hasNul } from '../common/text.js';
+import { hasControlCharacters, hasNul, isWellFormedText } from '../common/text.js';
 import { ObjectIdSchema } from '../ids.js';
 
 export const CUSTOMER_NAME_MAX_LENGTH = 256;
@@ -29,6 +29,7 @@ export const CustomerNameSchema = z
   .min(1, 'Name cannot be empty.')
   .max(CUSTOMER_NAME_MAX_LENGTH, `Name is at most ${CUSTOMER_NAME_MAX_LENGTH} characters.`)
   .refine((name) => !hasControlCharacters(name), 'Name cannot contain control characters.')
+  .refine(isWellFormedText, 'Name cannot contain lone UTF-16 surrogates.')
   .superRefine(rejectCardNumbers)
   .describe('The customer’s full name or business name.')
   .meta({ example: 'Ada Lovelace' });
@@ -37,7 +38,8 @@ export const CustomerEmailSchema = z
   .string()
   .trim()
   .superRefine((email, ctx) => {
-    if (!isValidEmail(email)) {
+    // A lone surrogate passes the syntax (it is a code point) but is no address anyone can have.
+    if (!isValidEmail(email) || !isWellFormedText(email)) {
       addCodedIssue(ctx, 'email_invalid', 'Enter a valid email address, like ada@example.com.');
     }
   })
@@ -68,6 +70,7 @@ export const CustomerDescriptionSchema = z
     `Description is at most ${CUSTOMER_DESCRIPTION_MAX_LENGTH} characters.`,
   )
   .refine((text) => !hasNul(text), 'Description cannot contain NUL characters.')
+  .refine(isWellFormedText, 'Description cannot contain lone UTF-16 surrogates.')
   .superRefine(rejectCardNumbers)
   .describe('Free text for your team.')
   .meta({ example: 'Enterprise lead from the London event' });

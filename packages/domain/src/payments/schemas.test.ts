@@ -39,6 +39,22 @@ describe('PaymentCreateSchema', () => {
       'description',
     ],
     ['an unknown field', { ...valid, capture: true }, ''],
+    [
+      'a lone surrogate in the description',
+      { ...valid, description: 'Invoice \ud800' },
+      'description',
+    ],
+    [
+      'a lone surrogate in a metadata value',
+      { ...valid, metadata: { ref: '\udfff' } },
+      'metadata.ref',
+    ],
+    ['a lone surrogate in a metadata key', { ...valid, metadata: { '\udfff': 'x' } }, 'metadata'],
+    [
+      'a __proto__ metadata key sent as JSON',
+      { ...valid, metadata: JSON.parse('{"__proto__": "x"}') as object },
+      'metadata.__proto__',
+    ],
   ])('refuses %s, naming the field', (_label, input, path) => {
     expect(firstIssue(input)?.path).toBe(path);
   });

@@ -8,7 +8,7 @@ import {
 } from '../common/list.js';
 import { MetadataSchema } from '../common/metadata.js';
 import { containsCardNumber } from '../common/sensitive.js';
-import { hasNul } from '../common/text.js';
+import { hasNul, isWellFormedText } from '../common/text.js';
 import { ObjectIdSchema } from '../ids.js';
 import { isPayableCurrency } from './currency.js';
 import { FAILURE_CODES } from './processing.js';
@@ -35,6 +35,7 @@ const PaymentDescriptionSchema = z
   .string()
   .max(PAYMENT_DESCRIPTION_MAX_LENGTH)
   .refine((text) => !hasNul(text), 'Description cannot contain NUL characters.')
+  .refine(isWellFormedText, 'Description cannot contain lone UTF-16 surrogates.')
   .superRefine((text, ctx) => {
     if (containsCardNumber(text)) {
       addCodedIssue(ctx, 'sensitive_data_rejected', 'This field cannot hold a card number.');
