@@ -8,6 +8,7 @@ import { MAX_ID_LENGTH, newId } from '@peasswap/domain';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from './auth/cookies.js';
 import { crossSiteProblem, environmentOf } from './auth/dashboard-request.js';
 import type { DatabaseHandle } from './db/client.js';
+import { loggerOptions, type LogDestination } from './logging.js';
 import { simulatedProcessor } from './payments/processor.js';
 import { registerRestRoutes } from './rest/adapter.js';
 import { buildOpenApiDocument } from './rest/openapi.js';
@@ -29,6 +30,8 @@ import { appRouter, createCaller } from './trpc/root.js';
 export interface ServerOptions {
   database: DatabaseHandle;
   logLevel?: string;
+  /** Where log lines go (default stdout); tests capture them. */
+  logStream?: LogDestination;
   rateLimit?: { perSecond: number; burst: number };
   /** The built dashboard; served at `/` when present. */
   webDistDir?: string;
@@ -46,10 +49,7 @@ const DEFAULT_WEB_DIST = path.resolve(
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const { db } = options.database;
   const app = Fastify({
-    logger: {
-      level: options.logLevel ?? 'info',
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.body'],
-    },
+    logger: loggerOptions(options.logLevel ?? 'info', options.logStream),
     genReqId: () => newId('request'),
     bodyLimit: MAX_BODY_BYTES,
     // A path parameter is an id: as long as an id may be anywhere else, and no longer.

@@ -4,6 +4,7 @@ import { EnvironmentSchema, isValidEmail, parsePermissionList } from '@peasswap/
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { USER_ROLES } from '../db/schema/index.js';
 import { readEnv } from '../env.js';
+import { logFatal } from '../logging.js';
 import {
   createAccountWithKeys,
   createApiKey,
@@ -271,7 +272,9 @@ async function main(): Promise<number> {
       process.stderr.write(`${error.message}\n\n${USAGE}`);
       return 2;
     }
-    throw error;
+    // The error's message may quote what the command was given (an email, a password's hash).
+    logFatal(`${command} failed`, error);
+    return 1;
   } finally {
     await database.close();
   }

@@ -1,0 +1,157 @@
+import type { AddressInfo } from 'node:net';
+import { sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type DatabaseHandle } from '../src/db/client.js';
+import { createAccountWithKeys } from '../src/queries/accounts.js';
+import { buildServer } from '../src/server.js';
+import { http, type TestServer } from './harness.js';
+import { isolatedStore, runCli, type IsolatedStore } from './processes.js';
+
+/**
+ * Logs hold no personal data at any level: a request carrying a customer's details that fails in
+ * the database is logged with its request id and SQLSTATE, and nothing the caller sent. The server
+ * runs on a database of its own, where a trigger refuses the probe's inserts with a message that
+ * quotes the email (as a driver's message may), so the failure is a real one from the database.
+ */
+const PERSON = {
+  name: 'Probe Augusta Byronesque',
+  email: 'augusta.byronesque@example.com',
+  phone: '+44 20 7946 0958',
+};
+const PHONE_DIGITS = '2079460958';
+const CARD = '4242424242424242';
+const COOKIE_TOKEN = 'cookie-token-that-must-not-be-logged';
+const MADE_UP_KEY = 'sk_test_madeUpKeyThatMustNotBeLogged0000';
+
+let store: IsolatedStore;
+let database: DatabaseHandle;
+let app: FastifyInstance;
+let server: TestServer;
+let key: string;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  store = await isolatedStore();
+  database = await openDatabase({
+    databaseUrl: store.env.DATABASE_URL,
+    dataDir: store.env.DATA_DIR ?? 'memory://',
+  });
+  await database.migrate();
+  await database.db.execute(
+    sql.raw(`create function refuse_probe() returns trigger language plpgsql as $$
+      begin
+        raise exception 'refusing %', new.email using errcode = 'P0001', detail = new.name;
+      end $$`),
+  );
+  await database.db.execute(
+    sql.raw(`create trigger refuse_probe before insert on customers for each row
+      when (new.name like 'Probe%') execute function refuse_probe()`),
+  );
+  key = (await createAccountWithKeys(database.db, 'Logged merchant')).testKey.secret;
+  app = await buildServer({
+    database,
+    logLevel: 'trace',
+    logStream: { write: (line) => lines.push(line) },
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  server = { url: `http://127.0.0.1:${port}`, database, close: () => app.close() };
+});
+afterAll(async () => {
+  await app.close();
+  await database.close();
+  await store.cleanup();
+});
+
+const logged = () => lines.join('');
+const entries = () => lines.map((line) => JSON.parse(line) as Record<string, any>);
+
+/** Everything a caller sent that identifies a person, a key or a card. */
+function expectNothingPersonal(text: string) {
+  const lower = text.toLowerCase();
+  expect(lower).not.toContain(PERSON.email);
+  expect(lower).not.toContain('augusta');
+  expect(lower).not.toContain('byronesque');
+  expect(text).not.toContain(PHONE_DIGITS);
+  expect(text).not.toContain('7946 0958');
+  expect(text).not.toContain(CARD);
+  expect(text).not.toContain(key);
+  expect(text).not.toContain(key.slice(8));
+  expect(text).not.toContain(MADE_UP_KEY.slice(8));
+  expect(text).not.toContain(COOKIE_TOKEN);
+}
+
+describe('logs', () => {
+  it('log a 500 from the database with its request id and SQLSTATE, and none of the request', async () => {
+    const rest = await http(server, 'POST', '/v1/customers', {
+      key,
+      body: PERSON,
+      headers: { 'idempotency-key': `create ${PERSON.email}` },
+    });
+    const trpc = await http(server, 'POST', '/trpc/customers.create', { key, body: PERSON });
+    expectNothingPersonal(logged());
+    for (const res of [rest, trpc]) {
+      expect(res.status).toBe(500);
+      const requestId = res.headers.get('request-id');
+      const failure = entries().find(
+        (entry) => entry.level === 50 && entry.reqId === requestId && entry.err,
+      );
+      expect(failure, `an error line for ${requestId}`).toBeDefined();
+      expect(failure?.err.sqlState).toBe('P0001');
+      expect(failure?.err.stack).toMatch(/^\s+at /);
+      // Drizzle's error, somewhere down the chain of causes: its SQL text, not its values.
+      const chain = [];
+      for (let err = failure?.err; err; err = err.cause) chain.push(err);
+      const drizzle = chain.find((err) => err.type === 'DrizzleQueryError');
+      expect(drizzle?.query).toMatch(/^insert into "customers"/);
+    }
+  });
+
+  it('log no query string values, bodies, path values, keys or cookies at any level', async () => {
+    const email = encodeURIComponent(PERSON.email);
+    await http(server, 'GET', `/v1/customers?email=${email}&query=${PHONE_DIGITS}`, { key });
+    const input = encodeURIComponent(JSON.stringify({ email: PERSON.email }));
+    await http(server, 'GET', `/trpc/customers.list?input=${input}`, { key });
+    await http(server, 'GET', `/v1/customers/${CARD}`, { key });
+    await http(server, 'GET', `/v1/customers/${email}`, { key });
+    const card = await http(server, 'POST', '/v1/customers', {
+      key,
+      body: { name: 'Card Holder', email: 'holder@example.com', metadata: { note: CARD } },
+    });
+    expect(card.status).toBe(400);
+    const broken = await http(server, 'POST', '/v1/customers', {
+      key,
+      rawBody: `{"email": "${PERSON.email}", "card": "${CARD}"`,
+    });
+    expect(broken.status).toBe(400);
+    expect((await http(server, 'GET', '/v1/customers', { key: MADE_UP_KEY })).status).toBe(401);
+    await http(server, 'GET', '/trpc/session.me', {
+      headers: { cookie: `peasswap_session=${COOKIE_TOKEN}`, 'x-peasswap-client': 'dashboard' },
+    });
+    expect(entries().some((entry) => entry.msg === 'incoming request')).toBe(true);
+    expectNothingPersonal(logged());
+  });
+});
+
+describe('cli logs', () => {
+  let cliStore: IsolatedStore;
+  beforeAll(async () => {
+    cliStore = await isolatedStore();
+  });
+  afterAll(() => cliStore.cleanup());
+
+  it('report a failed command without the values it was given', async () => {
+    const first = await runCli(['bootstrap', '--json'], cliStore.env);
+    expect(first.code, first.stderr).toBe(0);
+    const { accountId } = JSON.parse(first.stdout) as { accountId: string };
+    const create = ['users', 'create', '--account', accountId, '--role', 'viewer'];
+    const args = [...create, '--email', PERSON.email, '--password', `${CARD}-secret`];
+    expect((await runCli(args, cliStore.env)).code).toBe(0);
+    // The same email again: the database refuses it with a unique violation.
+    const again = await runCli(args, cliStore.env);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain('23505');
+    expectNothingPersonal(again.stderr);
+  });
+});
