@@ -1,5 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
+import {
+  DEFAULT_AUTH_FAILURES_PER_IP,
+  DEFAULT_SIGN_IN_FAILURES_PER_IP,
+} from './rest/plugins/rate-limit.js';
 
 /** The only reader of process.env: everything configurable, validated once at start. */
 const EnvSchema = z.object({
@@ -10,6 +14,24 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(100),
   RATE_LIMIT_BURST: z.coerce.number().int().positive().default(200),
+  RATE_LIMIT_AUTH_FAILURES_PER_IP: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(DEFAULT_AUTH_FAILURES_PER_IP.failures),
+  RATE_LIMIT_AUTH_FAILURE_WINDOW_SECONDS: z.coerce
+    .number()
+    .positive()
+    .default(DEFAULT_AUTH_FAILURES_PER_IP.windowSeconds),
+  RATE_LIMIT_SIGN_IN_FAILURES_PER_IP: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(DEFAULT_SIGN_IN_FAILURES_PER_IP.failures),
+  RATE_LIMIT_SIGN_IN_FAILURE_WINDOW_SECONDS: z.coerce
+    .number()
+    .positive()
+    .default(DEFAULT_SIGN_IN_FAILURES_PER_IP.windowSeconds),
   /** pnpm runs package scripts in the package folder; a relative DATA_DIR means the caller's. */
   INIT_CWD: z.string().optional(),
 });

@@ -9,7 +9,18 @@ await database.migrate();
 const app = await buildServer({
   database,
   logLevel: env.LOG_LEVEL,
-  rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST },
+  rateLimit: {
+    perSecond: env.RATE_LIMIT_PER_SECOND,
+    burst: env.RATE_LIMIT_BURST,
+    authFailuresPerIp: {
+      failures: env.RATE_LIMIT_AUTH_FAILURES_PER_IP,
+      windowSeconds: env.RATE_LIMIT_AUTH_FAILURE_WINDOW_SECONDS,
+    },
+    signInFailuresPerIp: {
+      failures: env.RATE_LIMIT_SIGN_IN_FAILURES_PER_IP,
+      windowSeconds: env.RATE_LIMIT_SIGN_IN_FAILURE_WINDOW_SECONDS,
+    },
+  },
 });
 
 let closing = false;

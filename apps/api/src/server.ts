@@ -21,7 +21,7 @@ import {
   type IdempotencyFaults,
 } from './rest/plugins/idempotency.js';
 import { jsonBodyPlugin } from './rest/plugins/json-body.js';
-import { rateLimitPlugin } from './rest/plugins/rate-limit.js';
+import { rateLimitPlugin, retryAfterPlugin, type RateLimits } from './rest/plugins/rate-limit.js';
 import { requestIdPlugin } from './rest/plugins/request-id.js';
 import { trpcPlugin, trpcResponseTextPlugin } from './rest/plugins/trpc.js';
 import type { Context, DashboardHttp } from './trpc/context.js';
@@ -32,7 +32,7 @@ export interface ServerOptions {
   logLevel?: string;
   /** Where log lines go (default stdout); tests capture them. */
   logStream?: LogDestination;
-  rateLimit?: { perSecond: number; burst: number };
+  rateLimit?: RateLimits;
   /** The built dashboard; served at `/` when present. */
   webDistDir?: string;
   /** Tests only: called at each step of an idempotent request, to crash it there. */
@@ -71,6 +71,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   await app.register(trpcResponseTextPlugin);
   await app.register(authenticationPlugin, { database: options.database });
+  await app.register(retryAfterPlugin);
   if (options.rateLimit) await app.register(rateLimitPlugin, options.rateLimit);
   await app.register(idempotencyPlugin, { db, faults: options.idempotencyFaults });
 

@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     auth?: Auth;
     authFailure?: DomainError;
+    /** A credential was sent and refused: a malformed or unknown key, an ended session. */
+    credentialRefused?: boolean;
   }
 }
 
@@ -41,11 +43,16 @@ export const authenticationPlugin = fp<{ database: DatabaseHandle }>(
     });
 
     app.addHook('preHandler', async (request) => {
-      request.auth = await apiKeys.authenticate(request.headers.authorization);
+      const { authorization } = request.headers;
+      request.auth = await apiKeys.authenticate(authorization);
+      if (!request.auth && authorization !== undefined) request.credentialRefused = true;
       if (request.auth || !TRPC_PATH.test(request.url)) return;
       const session = await authenticateSession(database.db, request.headers);
       if (session.kind === 'signed-in') request.auth = session.auth;
-      if (session.kind === 'refused') request.authFailure = session.error;
+      if (session.kind === 'refused') {
+        request.authFailure = session.error;
+        request.credentialRefused = true;
+      }
     });
   },
   { name: 'authentication' },
