@@ -11,3 +11,4 @@ export * from './customers/index.js';
 export * from './auth/permissions.js';
 export * from './payments/index.js';
 export * from './analytics/index.js';
+export * from './billing/index.js';
