@@ -1,10 +1,18 @@
-import { openDatabase } from './db/client.js';
+import { openDatabase, type DatabaseHandle } from './db/client.js';
 import { readEnv } from './env.js';
+import { logFatal } from './logging.js';
 import { buildServer } from './server.js';
 
 const env = readEnv();
-const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
-await database.migrate();
+let database: DatabaseHandle;
+try {
+  database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
+  await database.migrate();
+} catch (error) {
+  // Not Node's own report of the error: a driver's message may quote what it was given.
+  logFatal('could not open the database', error);
+  process.exit(1);
+}
 
 const app = await buildServer({
   database,
@@ -36,7 +44,14 @@ async function shutdown(signal: string) {
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
-await app.listen({ port: env.PORT, host: env.HOST });
+try {
+  await app.listen({ port: env.PORT, host: env.HOST });
+} catch (error) {
+  app.log.fatal({ err: error }, 'could not listen');
+  await app.close();
+  await database.close();
+  process.exit(1);
+}
 app.log.info(
   { database: database.engine, dataDir: database.engine === 'pglite' ? env.dataDir : undefined },
   `PeasSwap Customers on http://${env.HOST}:${env.PORT} (dashboard /, REST /v1, docs /docs)`,
