@@ -8,6 +8,7 @@ import { MAX_ID_LENGTH, newId } from '@peasswap/domain';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from './auth/cookies.js';
 import { crossSiteProblem, environmentOf } from './auth/dashboard-request.js';
 import type { DatabaseHandle } from './db/client.js';
+import { housekeepingPlugin } from './housekeeping.js';
 import { loggerOptions, type LogDestination } from './logging.js';
 import { simulatedProcessor } from './payments/processor.js';
 import { registerRestRoutes } from './rest/adapter.js';
@@ -35,6 +36,8 @@ export interface ServerOptions {
   rateLimit?: RateLimits;
   /** The built dashboard; served at `/` when present. */
   webDistDir?: string;
+  /** Purge expired rows every `intervalSeconds` (see housekeeping.ts). */
+  housekeeping?: { intervalSeconds: number };
   /** Tests only: called at each step of an idempotent request, to crash it there. */
   idempotencyFaults?: IdempotencyFaults;
 }
@@ -112,6 +115,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       return reply.code(503).send({ status: 'unavailable', database: options.database.engine });
     }
   });
+
+  if (options.housekeeping) {
+    await app.register(housekeepingPlugin, { db, ...options.housekeeping });
+  }
 
   if (hasDashboard) {
     await app.register(fastifyStatic, { root: webDistDir, wildcard: false });

@@ -4,6 +4,7 @@ import { EnvironmentSchema, isValidEmail, parsePermissionList } from '@peasswap/
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { USER_ROLES } from '../db/schema/index.js';
 import { readEnv } from '../env.js';
+import { runHousekeeping } from '../housekeeping.js';
 import { logFatal } from '../logging.js';
 import {
   createAccountWithKeys,
@@ -25,6 +26,7 @@ const USAGE = `Usage: pnpm cli <command> [options]
   users create --account ID --email E --role R [--password P] [--json]
   seed --customers N [--payments M] [--account ID] [--env test|live] [--json]
   analytics verify [--repair] [--json]           recompute customer totals from payments; exit 1 on mismatch
+  housekeeping [--json]                          purge expired idempotency keys, sessions and old sign-in failures
 `;
 
 const { positionals, values } = parseArgs({
@@ -248,6 +250,13 @@ async function run(command: string, database: DatabaseHandle): Promise<number | 
         ],
       );
       return mismatches.length > 0 && !repair ? 1 : undefined;
+    }
+    case 'housekeeping': {
+      const removed = await runHousekeeping(db);
+      printResult(json, { object: 'housekeeping', removed }, [
+        `Removed ${removed.idempotencyKeys} expired idempotency keys, ${removed.sessions} ended sessions and ${removed.signInAttempts} old sign-in failure records.`,
+      ]);
+      return;
     }
     default:
       throw new UsageError(`unknown command: ${command || '(none)'}`);

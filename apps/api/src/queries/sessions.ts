@@ -1,4 +1,4 @@
-import { and, eq, gt, lte } from 'drizzle-orm';
+import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import { newId } from '@peasswap/domain';
 import type { Executor } from '../db/client.js';
 import { accounts, sessions, users } from '../db/schema/index.js';
@@ -63,4 +63,13 @@ export async function deleteExpiredSessions(db: Executor, userId: string): Promi
   await db
     .delete(sessions)
     .where(and(eq(sessions.userId, userId), lte(sessions.expiresAt, new Date())));
+}
+
+/** Housekeeping: every ended session, whoever's. Returns how many were removed. */
+export async function purgeExpiredSessions(db: Executor): Promise<number> {
+  const removed = await db
+    .delete(sessions)
+    .where(lte(sessions.expiresAt, sql`now()`))
+    .returning({ id: sessions.id });
+  return removed.length;
 }

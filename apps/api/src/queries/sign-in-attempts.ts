@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { signInAttempts } from '../db/schema/index.js';
 
@@ -57,4 +57,24 @@ export async function lockSignIns(
 
 export async function clearFailedSignIns(db: Executor, emailIdentity: string): Promise<void> {
   await db.delete(signInAttempts).where(eq(signInAttempts.emailIdentity, emailIdentity));
+}
+
+/**
+ * Housekeeping: failures older than `forgetAfterSeconds` no longer count (recordFailedSignIn starts
+ * again at one), so their rows only say that an email was tried. A row still locked is kept.
+ */
+export async function purgeStaleSignInAttempts(
+  db: Executor,
+  forgetAfterSeconds: number,
+): Promise<number> {
+  const removed = await db
+    .delete(signInAttempts)
+    .where(
+      and(
+        lt(signInAttempts.lastFailedAt, sql`now() - make_interval(secs => ${forgetAfterSeconds})`),
+        or(isNull(signInAttempts.lockedUntil), lte(signInAttempts.lockedUntil, sql`now()`)),
+      ),
+    )
+    .returning({ emailIdentity: signInAttempts.emailIdentity });
+  return removed.length;
 }

@@ -1,0 +1,61 @@
+import fp from 'fastify-plugin';
+import { SIGN_IN_POLICY } from './auth/sign-in.js';
+import type { Executor } from './db/client.js';
+import { purgeExpiredIdempotencyKeys } from './queries/idempotency-keys.js';
+import { purgeExpiredSessions } from './queries/sessions.js';
+import { purgeStaleSignInAttempts } from './queries/sign-in-attempts.js';
+
+export interface HousekeepingResult {
+  idempotencyKeys: number;
+  sessions: number;
+  signInAttempts: number;
+}
+
+/**
+ * Delete what has outlived its use: idempotency answers past their 24 hours, ended sessions, and
+ * sign-in failures old enough to be forgotten. Each delete stands alone, so several processes
+ * running this at once only share the work.
+ */
+export async function runHousekeeping(db: Executor): Promise<HousekeepingResult> {
+  return {
+    idempotencyKeys: await purgeExpiredIdempotencyKeys(db),
+    sessions: await purgeExpiredSessions(db),
+    signInAttempts: await purgeStaleSignInAttempts(db, SIGN_IN_POLICY.forgetAfterSeconds),
+  };
+}
+
+/**
+ * Housekeeping inside the server: once when it is ready, then every `intervalSeconds`. The timer
+ * never keeps the process alive, and closing the server stops it and waits for a run in progress,
+ * so the database is not closed under it.
+ */
+export const housekeepingPlugin = fp<{ db: Executor; intervalSeconds: number }>(
+  (app, { db, intervalSeconds }, done) => {
+    let running: Promise<void> | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const run = () => {
+      running ??= runHousekeeping(db)
+        .then(
+          (removed) => {
+            const any = Object.values(removed).some((count) => count > 0);
+            app.log[any ? 'info' : 'debug']({ removed }, 'housekeeping');
+          },
+          (error: unknown) => app.log.warn({ err: error }, 'housekeeping failed'),
+        )
+        .finally(() => {
+          running = undefined;
+        });
+    };
+    app.addHook('onReady', (hookDone) => {
+      run();
+      timer = setInterval(run, intervalSeconds * 1000).unref();
+      hookDone();
+    });
+    app.addHook('onClose', async () => {
+      clearInterval(timer);
+      await running;
+    });
+    done();
+  },
+  { name: 'housekeeping' },
+);
