@@ -7,3 +7,6 @@ export * from './customer-payment-totals.js';
 export * from './payments.js';
 export * from './sessions.js';
 export * from './sign-in-attempts.js';
+export * from './subscriptions.js';
+export * from './payment-schedules.js';
+export * from './billing-attempts.js';

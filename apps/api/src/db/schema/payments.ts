@@ -20,6 +20,10 @@ export const payments = pgTable(
     failureCode: text('failure_code'),
     description: text('description'),
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    /** Set on payments made by billing: the subscription or schedule, and the attempt it was. */
+    subscriptionId: text('subscription_id'),
+    paymentScheduleId: text('payment_schedule_id'),
+    billingAttemptId: text('billing_attempt_id').unique('payments_billing_attempt_key'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
