@@ -11,6 +11,8 @@ export const ID_PREFIXES = {
   paymentMethod: 'pm',
   subscription: 'sub',
   schedule: 'sched',
+  scheduleItem: 'schi',
+  billingAttempt: 'batt',
   event: 'evt',
   webhookEndpoint: 'we',
   apiKey: 'key',

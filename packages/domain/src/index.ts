@@ -12,3 +12,4 @@ export * from './auth/permissions.js';
 export * from './payments/index.js';
 export * from './analytics/index.js';
 export * from './billing/index.js';
+export * from './subscriptions/index.js';
