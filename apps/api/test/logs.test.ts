@@ -134,6 +134,29 @@ describe('logs', () => {
   });
 });
 
+describe('log calls', () => {
+  it('never print an error message, however the error is handed to the logger', () => {
+    // Shaped like a driver's error: values in the message and in enumerable fields.
+    const leaky = () =>
+      Object.assign(new Error(`could not save ${PERSON.email}`), {
+        params: [PERSON.name, PERSON.phone],
+        detail: `Key (email)=(${PERSON.email}) already exists.`,
+      });
+    app.log.error(leaky());
+    app.log.error(leaky(), 'with a message of its own');
+    app.log.warn({ err: leaky() });
+    // Fastify's default error handler logs `({ err }, err.message)`.
+    const error = leaky();
+    app.log.error({ err: error }, error.message);
+    app.log.info({ error: leaky(), cause: leaky() }, 'under other names');
+    app.log.error({ err: `thrown text ${PERSON.email}` }, 'a thrown string');
+    const text = logged();
+    expectNothingPersonal(text);
+    expect(text).toContain('with a message of its own');
+    expect(text).toContain('under other names');
+  });
+});
+
 describe('cli logs', () => {
   let cliStore: IsolatedStore;
   beforeAll(async () => {
