@@ -15,7 +15,7 @@ import { assertCursorExists, cursorOf, keysetFor, toPage } from './pagination.js
 import { prepared, SCOPE_PLACEHOLDERS } from './prepared.js';
 import { inScope, type Scope } from './scope.js';
 
-const paymentColumns = {
+export const paymentColumns = {
   id: payments.id,
   livemode: payments.livemode,
   customerId: payments.customerId,
@@ -26,13 +26,15 @@ const paymentColumns = {
   failureCode: payments.failureCode,
   description: payments.description,
   metadata: payments.metadata,
+  subscriptionId: payments.subscriptionId,
+  paymentScheduleId: payments.paymentScheduleId,
   createdAt: payments.createdAt,
 };
 
 /** A payment as read from its table: the selected columns, typed by the schema. */
-type PaymentRow = Pick<typeof payments.$inferSelect, keyof typeof paymentColumns>;
+export type PaymentRow = Pick<typeof payments.$inferSelect, keyof typeof paymentColumns>;
 
-function toPayment(row: PaymentRow): Payment {
+export function toPayment(row: PaymentRow): Payment {
   return {
     id: row.id,
     object: 'payment',
@@ -44,6 +46,8 @@ function toPayment(row: PaymentRow): Payment {
     failureCode: row.failureCode as Payment['failureCode'],
     description: row.description,
     metadata: row.metadata,
+    subscription: row.subscriptionId,
+    paymentSchedule: row.paymentScheduleId,
     livemode: row.livemode,
     createdAt: row.createdAt.toISOString(),
   };
@@ -116,7 +120,8 @@ export async function createPayment(
   });
 }
 
-async function addToCustomerTotals(tx: Executor, scope: Scope, payment: PaymentRow) {
+/** Count a succeeded payment in its customer's totals, in the payment's own transaction. */
+export async function addToCustomerTotals(tx: Executor, scope: Scope, payment: PaymentRow) {
   await tx
     .insert(customerPaymentTotals)
     .values({

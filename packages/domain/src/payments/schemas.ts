@@ -90,6 +90,14 @@ export const PaymentSchema = z
     failureCode: z.enum(FAILURE_CODES).nullable().describe('Why a failed payment failed.'),
     description: z.string().nullable().describe('Free text, or null.'),
     metadata: z.record(z.string(), z.string()).describe('Your key-value pairs.'),
+    subscription: z
+      .string()
+      .nullable()
+      .describe('The subscription billing made this payment for, or null.'),
+    paymentSchedule: z
+      .string()
+      .nullable()
+      .describe('The payment schedule billing made this payment for, or null.'),
     livemode: z.boolean().describe('true in the live environment, false in test.'),
     createdAt: IsoTimestampSchema.describe('When the payment was made.'),
   })
