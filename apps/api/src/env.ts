@@ -34,6 +34,8 @@ const EnvSchema = z.object({
     .default(DEFAULT_SIGN_IN_FAILURES_PER_IP.windowSeconds),
   /** How often the server purges expired rows; 0 leaves it to `pnpm cli housekeeping`. */
   HOUSEKEEPING_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+  /** How often the server runs a billing pass; 0 leaves billing to `pnpm cli billing run`. */
+  BILLING_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   /** pnpm runs package scripts in the package folder; a relative DATA_DIR means the caller's. */
   INIT_CWD: z.string().optional(),
 });

@@ -29,6 +29,9 @@ const app = await buildServer({
       windowSeconds: env.RATE_LIMIT_SIGN_IN_FAILURE_WINDOW_SECONDS,
     },
   },
+  ...(env.BILLING_INTERVAL_SECONDS > 0 && {
+    billing: { intervalSeconds: env.BILLING_INTERVAL_SECONDS },
+  }),
   ...(env.HOUSEKEEPING_INTERVAL_SECONDS > 0 && {
     housekeeping: { intervalSeconds: env.HOUSEKEEPING_INTERVAL_SECONDS },
   }),

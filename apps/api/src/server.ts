@@ -8,6 +8,7 @@ import { MAX_ID_LENGTH, newId } from '@peasswap/domain';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from './auth/cookies.js';
 import { crossSiteProblem, environmentOf } from './auth/dashboard-request.js';
 import type { DatabaseHandle } from './db/client.js';
+import { billingPlugin } from './billing/plugin.js';
 import { housekeepingPlugin } from './housekeeping.js';
 import { loggerOptions, type LogDestination } from './logging.js';
 import { simulatedProcessor } from './payments/processor.js';
@@ -38,6 +39,8 @@ export interface ServerOptions {
   webDistDir?: string;
   /** Purge expired rows every `intervalSeconds` (see housekeeping.ts). */
   housekeeping?: { intervalSeconds: number };
+  /** Run a billing pass every `intervalSeconds` (see billing/plugin.ts). */
+  billing?: { intervalSeconds: number };
   /** Tests only: called at each step of an idempotent request, to crash it there. */
   idempotencyFaults?: IdempotencyFaults;
 }
@@ -116,6 +119,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }
   });
 
+  if (options.billing) {
+    await app.register(billingPlugin, {
+      db,
+      processor: simulatedProcessor,
+      ...options.billing,
+    });
+  }
   if (options.housekeeping) {
     await app.register(housekeepingPlugin, { db, ...options.housekeeping });
   }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { EnvironmentSchema, isValidEmail, parsePermissionList } from '@peasswap/domain';
+import { processorDecider } from '../billing/charges.js';
+import { runBilling } from '../billing/engine.js';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { USER_ROLES } from '../db/schema/index.js';
 import { readEnv } from '../env.js';
@@ -13,6 +15,7 @@ import {
   findFirstAccount,
 } from '../queries/accounts.js';
 import { verifyCustomerTotals } from '../queries/analytics.js';
+import { simulatedProcessor } from '../payments/processor.js';
 import { createUser, type UserRole } from '../queries/users.js';
 import { printResult, UsageError } from './output.js';
 import { analyzeSeededTables, seedCustomers, seedPayments } from './seed.js';
@@ -27,6 +30,7 @@ const USAGE = `Usage: pnpm cli <command> [options]
   seed --customers N [--payments M] [--account ID] [--env test|live] [--json]
   analytics verify [--repair] [--json]           recompute customer totals from payments; exit 1 on mismatch
   housekeeping [--json]                          purge expired idempotency keys, sessions and old sign-in failures
+  billing run [--at ISO] [--json]                charge everything due by --at (default now), in every account
 `;
 
 const { positionals, values } = parseArgs({
@@ -43,6 +47,7 @@ const { positionals, values } = parseArgs({
     customers: { type: 'string' },
     payments: { type: 'string' },
     repair: { type: 'boolean', default: false },
+    at: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -258,6 +263,15 @@ async function run(command: string, database: DatabaseHandle): Promise<number | 
       ]);
       return;
     }
+    case 'billing run': {
+      const at = values.at === undefined ? new Date() : new Date(values.at);
+      if (Number.isNaN(at.getTime())) throw new UsageError('--at takes an ISO 8601 time');
+      const run = await runBilling(db, { at, decide: processorDecider(simulatedProcessor) });
+      printResult(json, run, [
+        `Billing at ${run.at}: ${run.charged} charged, ${run.failed} failed, ${run.canceled} canceled, ${run.recovered} recovered.`,
+      ]);
+      return;
+    }
     default:
       throw new UsageError(`unknown command: ${command || '(none)'}`);
   }
@@ -265,7 +279,7 @@ async function run(command: string, database: DatabaseHandle): Promise<number | 
 
 async function main(): Promise<number> {
   const command = positionals
-    .slice(0, ['accounts', 'keys', 'users', 'analytics'].includes(positionals[0] ?? '') ? 2 : 1)
+    .slice(0, ['accounts', 'keys', 'users', 'analytics', 'billing'].includes(positionals[0] ?? '') ? 2 : 1)
     .join(' ');
   if (values.help || command === '') {
     process.stderr.write(USAGE);

@@ -3,12 +3,15 @@ import { apiKeysRouter } from './routers/api-keys.js';
 import { customersRouter } from './routers/customers.js';
 import { paymentsRouter } from './routers/payments.js';
 import { sessionRouter } from './routers/session.js';
+import { subscriptionsRouter, testHelpersRouter } from './routers/subscriptions.js';
 
 export const appRouter = router({
   customers: customersRouter,
   payments: paymentsRouter,
   session: sessionRouter,
   apiKeys: apiKeysRouter,
+  subscriptions: subscriptionsRouter,
+  testHelpers: testHelpersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -19,6 +19,7 @@ import {
   retrieveCustomer,
   updateCustomer,
 } from '../../queries/customers.js';
+import { cancelSubscriptionsOfCustomer } from '../../queries/subscriptions.js';
 import { procedureWith, router } from '../init.js';
 
 const tags = ['Customers'];
@@ -80,12 +81,19 @@ export const customersRouter = router({
         path: '/v1/customers/{id}',
         tags,
         summary: 'Delete a customer',
-        description: 'The customer’s payments and history are kept; its email is free again.',
+        description:
+          'The customer’s payments and history are kept; its email is free again; its subscriptions are canceled (`customer_deleted`).',
       },
     })
     .input(CustomerIdInputSchema)
     .output(DeletedCustomerSchema)
-    .mutation(({ ctx, input }) => deleteCustomer(ctx.db, ctx.scope, input.id)),
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction(async (tx) => {
+        const deleted = await deleteCustomer(tx, ctx.scope, input.id);
+        await cancelSubscriptionsOfCustomer(tx, ctx.scope, input.id, new Date());
+        return deleted;
+      }),
+    ),
 
   payments: procedureWith('payments:read')
     .meta({

@@ -1,0 +1,413 @@
+import { and, asc, eq, lte, notExists, sql } from 'drizzle-orm';
+import {
+  afterCharge,
+  afterPeriodEnd,
+  dueAction,
+  newId,
+  type BillingRun,
+  type ChargeOutcome,
+  type FailureCode,
+} from '@peasswap/domain';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { Executor } from '../db/client.js';
+import {
+  billingAttempts,
+  paymentScheduleItems,
+  paymentSchedules,
+  payments,
+  subscriptions,
+} from '../db/schema/index.js';
+import { addToCustomerTotals, paymentColumns } from '../queries/payments.js';
+import { inScope, type Scope } from '../queries/scope.js';
+import {
+  stateColumns,
+  stateOf,
+  subscriptionColumns,
+  type SubscriptionRow,
+} from '../queries/subscriptions.js';
+
+/** Decides a charge: the processor, asked with the attempt's idempotency key. */
+export type ChargeDecider = (
+  tx: Executor,
+  charge: {
+    idempotencyKey: string;
+    scope: Scope;
+    paymentMethod: string | null;
+    amount: number;
+    currency: string;
+  },
+) => Promise<ChargeOutcome>;
+
+export interface BillingOptions {
+  /** The time billing acts as if it were. */
+  at: Date;
+  /** One account and environment (the test helper); every one when absent. */
+  scope?: Scope | undefined;
+  decide: ChargeDecider;
+  batchSize?: number;
+  /** Tests only: called between recording an attempt and finishing it, to crash there. */
+  onAttemptRecorded?: (() => void | Promise<void>) | undefined;
+}
+
+type Attempt = typeof billingAttempts.$inferSelect;
+
+/** A subscription as billing reads it: with its account, since a pass may span every account. */
+const dueColumns = { ...subscriptionColumns, accountId: subscriptions.accountId };
+type DueRow = SubscriptionRow & { accountId: string };
+
+/** The pass's scope as a condition: one account and environment, or every one. */
+const scoped = (table: { accountId: PgColumn; livemode: PgColumn }, scope: Scope | undefined) =>
+  scope ? inScope(table, scope) : undefined;
+
+/**
+ * One billing pass. Exactly once comes from the database, in three steps that any process may
+ * run at the same time as any other, and that a crash may interrupt anywhere:
+ *
+ * 1. Claim what is due (`FOR UPDATE SKIP LOCKED` on the due index) and record each charge as a
+ *    `pending` billing attempt, unique per (subscription, period, try) or schedule item, taking
+ *    the subscription off the queue in the same transaction. A second claimer finds it taken.
+ * 2. Finish every pending attempt — this pass's, and any an earlier crash left behind — one
+ *    transaction each, holding the attempt's row lock while the processor is asked with the
+ *    attempt's idempotency key, then recording the payment (unique per attempt), the customer's
+ *    totals and the subscription's next state. A dead process's lock dies with its connection, so
+ *    its attempt is finished by the next pass with the same key; a live one's is skipped.
+ */
+export async function runBilling(db: Executor, options: BillingOptions): Promise<BillingRun> {
+  const result = { charged: 0, failed: 0, canceled: 0, recovered: 0 };
+  const batchSize = options.batchSize ?? 200;
+  const mine = new Set<string>();
+
+  for (;;) {
+    const claimed = await claimDueSubscriptions(db, options, batchSize);
+    for (const id of claimed.attempts) mine.add(id);
+    result.canceled += claimed.canceled;
+    if (claimed.seen < batchSize) break;
+  }
+  for (;;) {
+    const claimed = await claimDueScheduleItems(db, options, batchSize);
+    for (const id of claimed) mine.add(id);
+    if (claimed.length < batchSize) break;
+  }
+  await options.onAttemptRecorded?.();
+
+  for (;;) {
+    const finished = await finishPendingAttempts(db, options, batchSize);
+    for (const attempt of finished) {
+      if (!mine.has(attempt.id)) result.recovered += 1;
+      if (attempt.failureCode === null) result.charged += 1;
+      else result.failed += 1;
+      if (attempt.canceledSubscription) result.canceled += 1;
+    }
+    if (finished.length < batchSize) break;
+  }
+  return { object: 'billing_run', at: options.at.toISOString(), ...result };
+}
+
+async function claimDueSubscriptions(db: Executor, options: BillingOptions, limit: number) {
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select(dueColumns)
+      .from(subscriptions)
+      .where(
+        and(scoped(subscriptions, options.scope), lte(subscriptions.nextBillingAt, options.at)),
+      )
+      .orderBy(asc(subscriptions.nextBillingAt))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    const attempts: string[] = [];
+    let canceled = 0;
+    for (const row of due) {
+      const state = stateOf(row);
+      const action = dueAction(state, options.at);
+      if (action.kind === 'end') {
+        await tx
+          .update(subscriptions)
+          .set(stateColumns(afterPeriodEnd(state)))
+          .where(eq(subscriptions.id, row.id));
+        canceled += 1;
+      } else if (action.kind === 'charge') {
+        const id = await recordAttempt(tx, row, action.periodIndex, action.attempt, options.at);
+        if (id) attempts.push(id);
+        // Off the queue until its attempt is finished, which sets the next billing time.
+        await tx
+          .update(subscriptions)
+          .set({ nextBillingAt: null, updatedAt: sql`now()` })
+          .where(eq(subscriptions.id, row.id));
+      }
+    }
+    return { seen: due.length, attempts, canceled };
+  });
+}
+
+/**
+ * Charge a new subscription's first period now, inside the caller's transaction (its create
+ * request), through the same attempt record a billing pass would use.
+ */
+export async function chargeFirstPeriod(
+  tx: Executor,
+  subscriptionId: string,
+  options: Pick<BillingOptions, 'at' | 'decide'>,
+): Promise<void> {
+  const [row] = await tx
+    .select(dueColumns)
+    .from(subscriptions)
+    .where(eq(subscriptions.id, subscriptionId))
+    .for('update');
+  if (!row) throw new Error(`subscription ${subscriptionId} vanished before its first charge`);
+  const action = dueAction(stateOf(row), options.at);
+  if (action.kind !== 'charge') return;
+  const attemptId = await recordAttempt(tx, row, action.periodIndex, action.attempt, options.at);
+  const [attempt] = attemptId
+    ? await tx.select().from(billingAttempts).where(eq(billingAttempts.id, attemptId))
+    : [];
+  if (!attempt) throw new Error(`first charge of ${subscriptionId} was already recorded`);
+  await finishAttempt(tx, attempt, options);
+}
+
+async function recordAttempt(
+  tx: Executor,
+  row: DueRow,
+  periodIndex: number,
+  attempt: number,
+  at: Date,
+): Promise<string | undefined> {
+  const [inserted] = await tx
+    .insert(billingAttempts)
+    .values({
+      id: newId('billingAttempt'),
+      accountId: row.accountId,
+      livemode: row.livemode,
+      subscriptionId: row.id,
+      periodIndex,
+      attempt,
+      idempotencyKey: `${row.id}:${periodIndex}:${attempt}`,
+      customerId: row.customerId,
+      paymentMethodId: row.defaultPaymentMethodId,
+      amount: row.amount,
+      currency: row.currency,
+      state: 'pending',
+      billedAt: at,
+    })
+    .onConflictDoNothing()
+    .returning({ id: billingAttempts.id });
+  return inserted?.id;
+}
+
+async function claimDueScheduleItems(db: Executor, options: BillingOptions, limit: number) {
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select({
+        id: paymentScheduleItems.id,
+        accountId: paymentScheduleItems.accountId,
+        livemode: paymentScheduleItems.livemode,
+        amount: paymentScheduleItems.amount,
+        customerId: paymentSchedules.customerId,
+        paymentMethodId: paymentSchedules.paymentMethodId,
+        currency: paymentSchedules.currency,
+      })
+      .from(paymentScheduleItems)
+      .innerJoin(paymentSchedules, eq(paymentSchedules.id, paymentScheduleItems.scheduleId))
+      .where(
+        and(
+          scoped(paymentScheduleItems, options.scope),
+          eq(paymentScheduleItems.status, 'scheduled'),
+          lte(paymentScheduleItems.dueAt, options.at),
+          // An item whose attempt is recorded waits for it to be finished, not for a second one.
+          notExists(
+            tx
+              .select({ one: sql`1` })
+              .from(billingAttempts)
+              .where(eq(billingAttempts.scheduleItemId, paymentScheduleItems.id)),
+          ),
+        ),
+      )
+      .orderBy(asc(paymentScheduleItems.dueAt))
+      .limit(limit)
+      .for('update', { of: paymentScheduleItems, skipLocked: true });
+    const attempts: string[] = [];
+    for (const item of due) {
+      const [inserted] = await tx
+        .insert(billingAttempts)
+        .values({
+          id: newId('billingAttempt'),
+          accountId: item.accountId,
+          livemode: item.livemode,
+          scheduleItemId: item.id,
+          idempotencyKey: item.id,
+          customerId: item.customerId,
+          paymentMethodId: item.paymentMethodId,
+          amount: item.amount,
+          currency: item.currency,
+          state: 'pending',
+          billedAt: options.at,
+        })
+        .onConflictDoNothing()
+        .returning({ id: billingAttempts.id });
+      if (inserted) attempts.push(inserted.id);
+    }
+    return attempts;
+  });
+}
+
+interface FinishedAttempt {
+  id: string;
+  failureCode: FailureCode | null;
+  canceledSubscription: boolean;
+}
+
+/** Finish up to `limit` pending attempts, one transaction each; locked ones are someone else's. */
+async function finishPendingAttempts(
+  db: Executor,
+  options: BillingOptions,
+  limit: number,
+): Promise<FinishedAttempt[]> {
+  const finished: FinishedAttempt[] = [];
+  for (let i = 0; i < limit; i += 1) {
+    const done = await db.transaction(async (tx) => {
+      const [attempt] = await tx
+        .select()
+        .from(billingAttempts)
+        .where(and(scoped(billingAttempts, options.scope), eq(billingAttempts.state, 'pending')))
+        .orderBy(asc(billingAttempts.createdAt))
+        .limit(1)
+        .for('update', { skipLocked: true });
+      if (!attempt) return undefined;
+      return finishAttempt(tx, attempt, options);
+    });
+    if (!done) break;
+    finished.push(done);
+  }
+  return finished;
+}
+
+async function finishAttempt(
+  tx: Executor,
+  attempt: Attempt,
+  options: Pick<BillingOptions, 'decide'>,
+): Promise<FinishedAttempt> {
+  const scope = { accountId: attempt.accountId, livemode: attempt.livemode };
+  const outcome = await options.decide(tx, {
+    idempotencyKey: attempt.idempotencyKey,
+    scope,
+    paymentMethod: attempt.paymentMethodId,
+    amount: attempt.amount,
+    currency: attempt.currency,
+  });
+  const scheduleId = attempt.scheduleItemId
+    ? await scheduleOfItem(tx, attempt.scheduleItemId)
+    : null;
+  const [payment] = await tx
+    .insert(payments)
+    .values({
+      id: newId('payment'),
+      ...scope,
+      customerId: attempt.customerId,
+      amount: attempt.amount,
+      currency: attempt.currency,
+      paymentMethodId: attempt.paymentMethodId,
+      status: outcome.status,
+      failureCode: outcome.failureCode,
+      description: null,
+      metadata: {},
+      subscriptionId: attempt.subscriptionId,
+      paymentScheduleId: scheduleId,
+      billingAttemptId: attempt.id,
+    })
+    .returning(paymentColumns);
+  if (!payment) throw new Error('payment insert returned no row');
+  if (payment.status === 'succeeded') await addToCustomerTotals(tx, scope, payment);
+  await tx
+    .update(billingAttempts)
+    .set({
+      state: outcome.status,
+      failureCode: outcome.failureCode,
+      paymentId: payment.id,
+      completedAt: sql`now()`,
+    })
+    .where(eq(billingAttempts.id, attempt.id));
+
+  let canceledSubscription = false;
+  if (attempt.subscriptionId !== null && attempt.periodIndex !== null && attempt.attempt !== null) {
+    canceledSubscription = await advanceSubscription(tx, attempt.subscriptionId, {
+      periodIndex: attempt.periodIndex,
+      attempt: attempt.attempt,
+      failureCode: outcome.failureCode,
+      at: attempt.billedAt,
+      paymentId: payment.id,
+    });
+  }
+  if (attempt.scheduleItemId !== null && scheduleId !== null) {
+    await tx
+      .update(paymentScheduleItems)
+      .set({ status: outcome.status, paymentId: payment.id })
+      .where(eq(paymentScheduleItems.id, attempt.scheduleItemId));
+    await completeScheduleWhenDone(tx, scheduleId);
+  }
+  return { id: attempt.id, failureCode: outcome.failureCode, canceledSubscription };
+}
+
+/** Apply the charge to the subscription's lifecycle; true when that cancels it. */
+async function advanceSubscription(
+  tx: Executor,
+  subscriptionId: string,
+  charge: {
+    periodIndex: number;
+    attempt: number;
+    failureCode: FailureCode | null;
+    at: Date;
+    paymentId: string;
+  },
+): Promise<boolean> {
+  const [row] = await tx
+    .select(subscriptionColumns)
+    .from(subscriptions)
+    .where(eq(subscriptions.id, subscriptionId))
+    .for('update');
+  if (!row) throw new Error(`billing attempt for a missing subscription ${subscriptionId}`);
+  // Canceled while its charge was in flight: the payment is recorded, the subscription stays ended.
+  if (row.status === 'canceled') {
+    await tx
+      .update(subscriptions)
+      .set({ latestPaymentId: charge.paymentId, updatedAt: sql`now()` })
+      .where(eq(subscriptions.id, subscriptionId));
+    return false;
+  }
+  const next = afterCharge(stateOf(row), charge, charge.at);
+  await tx
+    .update(subscriptions)
+    .set({ ...stateColumns(next), latestPaymentId: charge.paymentId })
+    .where(eq(subscriptions.id, subscriptionId));
+  return next.status === 'canceled';
+}
+
+async function scheduleOfItem(tx: Executor, itemId: string): Promise<string | null> {
+  const [item] = await tx
+    .select({ scheduleId: paymentScheduleItems.scheduleId })
+    .from(paymentScheduleItems)
+    .where(eq(paymentScheduleItems.id, itemId));
+  return item?.scheduleId ?? null;
+}
+
+/** A schedule with no item left to charge is `completed` (a canceled one stays canceled). */
+async function completeScheduleWhenDone(tx: Executor, scheduleId: string): Promise<void> {
+  await tx
+    .update(paymentSchedules)
+    .set({ status: 'completed', updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(paymentSchedules.id, scheduleId),
+        eq(paymentSchedules.status, 'active'),
+        notExists(
+          tx
+            .select({ one: sql`1` })
+            .from(paymentScheduleItems)
+            .where(
+              and(
+                eq(paymentScheduleItems.scheduleId, scheduleId),
+                eq(paymentScheduleItems.status, 'scheduled'),
+              ),
+            ),
+        ),
+      ),
+    );
+}

@@ -1,0 +1,362 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  http,
+  newAccount,
+  restrictedKey,
+  serverWithAccount,
+  trpcClient,
+  uniqueEmail,
+  type TestAccount,
+} from './harness.js';
+
+const { server } = serverWithAccount();
+
+// A fresh account per test: a billing run acts on the whole account (its test environment), so
+// each test counts only its own charges.
+let account: TestAccount;
+beforeEach(async () => {
+  account = await newAccount('Billing merchant');
+});
+
+const DAY = 86_400_000;
+const plus = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
+
+async function newCustomer(key: string) {
+  const res = await http(server, 'POST', '/v1/customers', {
+    key,
+    body: { name: 'Subscriber', email: uniqueEmail('sub') },
+  });
+  expect(res.status).toBe(200);
+  return res.body.id as string;
+}
+
+async function subscribe(body: Record<string, unknown>, key: string = account.testKey) {
+  const customer = await newCustomer(key);
+  const res = await http(server, 'POST', '/v1/subscriptions', {
+    key,
+    body: { customer, amount: 1500, currency: 'usd', interval: 'month', ...body },
+  });
+  return { customer, res };
+}
+
+const billingRun = (at: string, key: string = account.testKey) =>
+  http(server, 'POST', '/v1/test_helpers/billing/run', { key, body: { at } });
+
+const retrieve = async (id: string) =>
+  (await http(server, 'GET', `/v1/subscriptions/${id}`, { key: account.testKey })).body;
+
+const paymentsOf = async (customer: string) =>
+  (
+    await http(server, 'GET', `/v1/customers/${customer}/payments?limit=100`, {
+      key: account.testKey,
+    })
+  ).body.data as Array<{ status: string; failureCode: string | null; subscription: string | null }>;
+
+describe('creating a subscription', () => {
+  it('without a trial charges the first period at once and is active', async () => {
+    const { customer, res } = await subscribe({ defaultPaymentMethod: 'pm_card_visa' });
+    expect(res.status, res.text).toBe(200);
+    const sub = res.body;
+    expect(sub).toMatchObject({
+      object: 'subscription',
+      customer,
+      status: 'active',
+      amount: 1500,
+      currency: 'usd',
+      interval: 'month',
+      intervalCount: 1,
+      cancelAtPeriodEnd: false,
+      trialStart: null,
+      trialEnd: null,
+      livemode: false,
+    });
+    expect(sub.currentPeriodStart).toBe(sub.billingCycleAnchor);
+    const payments = await paymentsOf(customer);
+    expect(payments).toHaveLength(1);
+    expect(payments[0]).toMatchObject({
+      status: 'succeeded',
+      subscription: sub.id,
+      paymentSchedule: null,
+    });
+    expect(sub.latestPayment).toBe((payments[0] as { id?: string }).id);
+    const analytics = await http(server, 'GET', `/v1/customers/${customer}/analytics`, {
+      key: account.testKey,
+    });
+    expect(analytics.body).toMatchObject({
+      totalPayments: 1,
+      volume: [{ currency: 'usd', total: 1500 }],
+    });
+  });
+
+  it('whose first charge fails is incomplete, never active, never retried', async () => {
+    const { customer, res } = await subscribe({ defaultPaymentMethod: 'pm_card_chargeDeclined' });
+    expect(res.body.status).toBe('incomplete');
+    const run = await billingRun(plus(res.body.currentPeriodEnd, 40 * DAY));
+    expect(run.status).toBe(200);
+    expect((await retrieve(res.body.id)).status).toBe('incomplete');
+    expect(await paymentsOf(customer)).toHaveLength(1);
+  });
+
+  it.each([
+    [{ interval: 'week', intervalCount: 53 }, 'intervalCount'],
+    [{ interval: 'day', intervalCount: 366 }, 'intervalCount'],
+    [{ interval: 'month', intervalCount: 13 }, 'intervalCount'],
+    [{ interval: 'year', intervalCount: 2 }, 'intervalCount'],
+    [{ interval: 'fortnight' }, 'interval'],
+    [{ amount: 0 }, 'amount'],
+    [{ currency: 'xyz' }, 'currency'],
+    [{ trialPeriodDays: 0 }, 'trialPeriodDays'],
+    [{ defaultPaymentMethod: 'pm_nope' }, 'defaultPaymentMethod'],
+    [{ customer: 'cus_missing' }, 'customer'],
+    [{ color: 'blue' }, 'color'],
+  ])('refuses %j naming %s, and stores nothing', async (body, param) => {
+    const before = (
+      await http(server, 'GET', '/v1/subscriptions?limit=100', { key: account.testKey })
+    ).body.data.length;
+    const { res } = await subscribe(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.param).toBe(param);
+    const after = (
+      await http(server, 'GET', '/v1/subscriptions?limit=100', { key: account.testKey })
+    ).body.data.length;
+    expect(after).toBe(before);
+  });
+});
+
+describe('billing over time', () => {
+  it('a trial ends with the first charge; each period is charged once, from the anchor', async () => {
+    const { customer, res } = await subscribe({
+      trialPeriodDays: 14,
+      defaultPaymentMethod: 'pm_card_visa',
+    });
+    const sub = res.body;
+    expect(sub).toMatchObject({
+      status: 'trialing',
+      trialEnd: sub.billingCycleAnchor,
+      currentPeriodEnd: sub.trialEnd,
+    });
+    expect(Date.parse(sub.trialEnd) - Date.parse(sub.trialStart)).toBe(14 * DAY);
+    expect(await paymentsOf(customer)).toHaveLength(0);
+
+    expect((await billingRun(plus(sub.trialEnd, -1000))).body.charged).toBe(0);
+    const first = await billingRun(sub.trialEnd);
+    expect(first.body).toMatchObject({ object: 'billing_run', charged: 1, failed: 0 });
+    const active = await retrieve(sub.id);
+    expect(active).toMatchObject({ status: 'active', currentPeriodStart: sub.trialEnd });
+
+    // The same moment again, and again later in the same period: nothing more to charge.
+    expect((await billingRun(sub.trialEnd)).body.charged).toBe(0);
+    expect((await billingRun(plus(active.currentPeriodEnd, -1000))).body.charged).toBe(0);
+    const second = await billingRun(active.currentPeriodEnd);
+    expect(second.body.charged).toBe(1);
+    const renewed = await retrieve(sub.id);
+    expect(renewed.currentPeriodStart).toBe(active.currentPeriodEnd);
+    expect(await paymentsOf(customer)).toHaveLength(2);
+  });
+
+  it('concurrent passes charge each period exactly once', async () => {
+    const subs = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        subscribe({ trialPeriodDays: 3, defaultPaymentMethod: 'pm_card_visa' }),
+      ),
+    );
+    const at = plus(
+      subs
+        .map((s) => s.res.body.trialEnd as string)
+        .sort()
+        .at(-1) ?? '',
+      60_000,
+    );
+    const runs = await Promise.all(Array.from({ length: 6 }, () => billingRun(at)));
+    expect(runs.every((run) => run.status === 200)).toBe(true);
+    for (const { customer } of subs) expect(await paymentsOf(customer)).toHaveLength(1);
+  });
+
+  it('a failed renewal is past_due, retried 3, 5 and 7 days later, then canceled', async () => {
+    const { customer, res } = await subscribe({ defaultPaymentMethod: 'pm_card_visa' });
+    const sub = res.body;
+    await http(server, 'PUT', `/v1/subscriptions/${sub.id}`, {
+      key: account.testKey,
+      body: { defaultPaymentMethod: 'pm_card_chargeDeclinedInsufficientFunds' },
+    });
+    let at = sub.currentPeriodEnd as string;
+    expect((await billingRun(at)).body).toMatchObject({ charged: 0, failed: 1 });
+    expect(await retrieve(sub.id)).toMatchObject({
+      status: 'past_due',
+      currentPeriodStart: sub.currentPeriodEnd,
+    });
+    for (const days of [3, 5]) {
+      expect((await billingRun(plus(at, days * DAY - 1000))).body.failed).toBe(0);
+      at = plus(at, days * DAY);
+      expect((await billingRun(at)).body.failed).toBe(1);
+      expect((await retrieve(sub.id)).status).toBe('past_due');
+    }
+    at = plus(at, 7 * DAY);
+    expect((await billingRun(at)).body).toMatchObject({ failed: 1, canceled: 1 });
+    expect(await retrieve(sub.id)).toMatchObject({
+      status: 'canceled',
+      cancellationReason: 'payment_failed',
+      endedAt: at,
+    });
+    expect((await billingRun(plus(at, 400 * DAY))).body.failed).toBe(0);
+    const payments = await paymentsOf(customer);
+    expect(payments.map((p) => p.status)).toEqual([
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+      'succeeded',
+    ]);
+  });
+
+  it('a successful retry makes it active again in the same period', async () => {
+    const { res } = await subscribe({
+      defaultPaymentMethod: 'pm_card_chargeDeclinedInsufficientFunds',
+      trialPeriodDays: 1,
+    });
+    const sub = res.body;
+    await billingRun(sub.trialEnd);
+    expect((await retrieve(sub.id)).status).toBe('past_due');
+    await http(server, 'PUT', `/v1/subscriptions/${sub.id}`, {
+      key: account.testKey,
+      body: { defaultPaymentMethod: 'pm_card_visa' },
+    });
+    expect((await billingRun(plus(sub.trialEnd, 3 * DAY))).body.charged).toBe(1);
+    const recovered = await retrieve(sub.id);
+    expect(recovered).toMatchObject({ status: 'active', currentPeriodStart: sub.trialEnd });
+  });
+
+  it('a hard decline is not retried', async () => {
+    const { res } = await subscribe({ defaultPaymentMethod: 'pm_card_visa' });
+    await http(server, 'PUT', `/v1/subscriptions/${res.body.id}`, {
+      key: account.testKey,
+      body: { defaultPaymentMethod: 'pm_card_chargeDeclined' },
+    });
+    expect((await billingRun(res.body.currentPeriodEnd)).body).toMatchObject({
+      failed: 1,
+      canceled: 1,
+    });
+    expect(await retrieve(res.body.id)).toMatchObject({
+      status: 'canceled',
+      cancellationReason: 'payment_failed',
+    });
+  });
+});
+
+describe('cancellation', () => {
+  it('at period end charges nothing more and ends then; undone before, it renews', async () => {
+    const { customer, res } = await subscribe({ defaultPaymentMethod: 'pm_card_visa' });
+    const sub = res.body;
+    const asked = await http(server, 'PUT', `/v1/subscriptions/${sub.id}`, {
+      key: account.testKey,
+      body: { cancelAtPeriodEnd: true },
+    });
+    expect(asked.body).toMatchObject({ cancelAtPeriodEnd: true, status: 'active' });
+    expect(asked.body.canceledAt).not.toBeNull();
+    const undone = await http(server, 'PUT', `/v1/subscriptions/${sub.id}`, {
+      key: account.testKey,
+      body: { cancelAtPeriodEnd: false },
+    });
+    expect(undone.body).toMatchObject({ cancelAtPeriodEnd: false, canceledAt: null });
+    await http(server, 'PUT', `/v1/subscriptions/${sub.id}`, {
+      key: account.testKey,
+      body: { cancelAtPeriodEnd: true },
+    });
+    expect((await billingRun(sub.currentPeriodEnd)).body).toMatchObject({
+      charged: 0,
+      canceled: 1,
+    });
+    expect(await retrieve(sub.id)).toMatchObject({
+      status: 'canceled',
+      cancellationReason: 'requested',
+      endedAt: sub.currentPeriodEnd,
+    });
+    expect(await paymentsOf(customer)).toHaveLength(1);
+  });
+
+  it('now, over REST and tRPC', async () => {
+    const { res } = await subscribe({ defaultPaymentMethod: 'pm_card_visa' });
+    const canceled = await http(server, 'DELETE', `/v1/subscriptions/${res.body.id}`, {
+      key: account.testKey,
+    });
+    expect(canceled.body).toMatchObject({ status: 'canceled', cancellationReason: 'requested' });
+    expect((await billingRun(plus(res.body.currentPeriodEnd, DAY))).body.charged).toBe(0);
+    const other = await subscribe({ defaultPaymentMethod: 'pm_card_visa' });
+    const viaTrpc = await trpcClient(server, account.testKey).subscriptions.cancel.mutate({
+      id: other.res.body.id,
+    });
+    expect(viaTrpc.status).toBe('canceled');
+  });
+
+  it('when the customer is deleted', async () => {
+    const { customer, res } = await subscribe({ defaultPaymentMethod: 'pm_card_visa' });
+    await http(server, 'DELETE', `/v1/customers/${customer}`, { key: account.testKey });
+    expect(await retrieve(res.body.id)).toMatchObject({
+      status: 'canceled',
+      cancellationReason: 'customer_deleted',
+    });
+    expect((await billingRun(plus(res.body.currentPeriodEnd, DAY))).body.charged).toBe(0);
+  });
+});
+
+describe('lists, scope and permissions', () => {
+  it('lists newest first, filtered by customer and status', async () => {
+    const { customer, res } = await subscribe({ defaultPaymentMethod: 'pm_card_visa' });
+    const trialing = await subscribe({ defaultPaymentMethod: 'pm_card_visa', trialPeriodDays: 7 });
+    const canceled = await subscribe({ defaultPaymentMethod: 'pm_card_visa' });
+    await http(server, 'DELETE', `/v1/subscriptions/${canceled.res.body.id}`, {
+      key: account.testKey,
+    });
+    const ids = async (query: string) =>
+      (
+        await http(server, 'GET', `/v1/subscriptions?${query}`, { key: account.testKey })
+      ).body.data.map((s: { id: string }) => s.id);
+    expect(await ids('')).toEqual([canceled.res.body.id, trialing.res.body.id, res.body.id]);
+    expect(await ids(`customer=${customer}`)).toEqual([res.body.id]);
+    expect(await ids('status=canceled')).toEqual([canceled.res.body.id]);
+    expect(await ids('status=trialing')).toEqual([trialing.res.body.id]);
+    expect(await ids(`limit=1&startingAfter=${trialing.res.body.id}`)).toEqual([res.body.id]);
+  });
+
+  it('another account’s or environment’s subscription is a 404', async () => {
+    const { res } = await subscribe({ defaultPaymentMethod: 'pm_card_visa' });
+    const other = await newAccount('Other billing merchant');
+    for (const key of [other.testKey, other.liveKey, account.liveKey]) {
+      for (const [method, body] of [
+        ['GET', undefined],
+        ['PUT', { cancelAtPeriodEnd: true }],
+        ['DELETE', undefined],
+      ] as const) {
+        const answer = await http(server, method, `/v1/subscriptions/${res.body.id}`, {
+          key,
+          body,
+        });
+        expect(answer.status).toBe(404);
+        expect(answer.body.error.code).toBe('resource_missing');
+      }
+    }
+    // Another account's test billing run does not touch this account's subscriptions.
+    expect(
+      (await billingRun(plus(res.body.currentPeriodEnd, DAY), other.testKey)).body.charged,
+    ).toBe(0);
+    expect((await retrieve(res.body.id)).latestPayment).toBe(res.body.latestPayment);
+  });
+
+  it('the billing test helper is test mode only: a live key gets 404', async () => {
+    const live = await billingRun(new Date().toISOString(), account.liveKey);
+    expect(live.status).toBe(404);
+    expect(live.body.error.code).toBe('route_missing');
+  });
+
+  it('needs subscriptions:read and subscriptions:write', async () => {
+    const readOnly = await restrictedKey(account.accountId, [
+      'subscriptions:read',
+      'customers:write',
+    ]);
+    const { res } = await subscribe({ defaultPaymentMethod: 'pm_card_visa' }, readOnly);
+    expect(res.status).toBe(403);
+    expect((await http(server, 'GET', '/v1/subscriptions', { key: readOnly })).status).toBe(200);
+    const none = await restrictedKey(account.accountId, ['customers:read']);
+    expect((await http(server, 'GET', '/v1/subscriptions', { key: none })).status).toBe(403);
+  });
+});
