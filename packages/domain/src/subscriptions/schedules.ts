@@ -101,7 +101,9 @@ export const BillingRunSchema = z
     recovered: z
       .number()
       .int()
-      .describe('Charges left half-done by an earlier crash and finished with their key.'),
+      .describe(
+        'Charges recorded by another pass (one that crashed, or one still running elsewhere) and finished by this one with their key.',
+      ),
   })
   .meta({ id: 'BillingRun', description: 'What one billing pass did.' });
 export type BillingRun = z.infer<typeof BillingRunSchema>;
