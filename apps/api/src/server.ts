@@ -23,7 +23,7 @@ import {
   type IdempotencyFaults,
 } from './rest/plugins/idempotency.js';
 import { jsonBodyPlugin } from './rest/plugins/json-body.js';
-import { rateLimitPlugin, retryAfterPlugin, type RateLimits } from './rest/plugins/rate-limit.js';
+import { rateLimitPlugin, type RateLimits } from './rest/plugins/rate-limit.js';
 import { requestIdPlugin } from './rest/plugins/request-id.js';
 import { trpcPlugin, trpcResponseTextPlugin } from './rest/plugins/trpc.js';
 import type { Context, DashboardHttp } from './trpc/context.js';
@@ -77,7 +77,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   await app.register(trpcResponseTextPlugin);
   await app.register(authenticationPlugin, { database: options.database });
-  await app.register(retryAfterPlugin);
   if (options.rateLimit) await app.register(rateLimitPlugin, options.rateLimit);
   await app.register(idempotencyPlugin, { db, faults: options.idempotencyFaults });
 

@@ -46,6 +46,8 @@ export interface DomainErrorDetails {
    * the object in the URL but a 400 for an id passed as a parameter (`customer`, `startingAfter`).
    */
   status?: 400;
+  /** For `rate_limited`: how long to wait, sent as the Retry-After header. */
+  retryAfterSeconds?: number;
 }
 
 /** The one error the domain and the queries raise for an expected failure. */

@@ -45,11 +45,10 @@ function wrongCredentials(): DomainError {
 function lockedOut(until: Date): DomainError {
   const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
   const wait = seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
-  // The edge turns retryAfterSeconds into the Retry-After header (rest/plugins/rate-limit.ts).
   return new DomainError(
     'rate_limited',
     `Too many failed sign-ins for this email. Try again in ${wait}.`,
-    { extra: { retryAfterSeconds: String(seconds) } },
+    { retryAfterSeconds: seconds, extra: { retryAfterSeconds: String(seconds) } },
   );
 }
 

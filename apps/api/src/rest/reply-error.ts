@@ -36,6 +36,9 @@ export function replyWithError(
   if (error.status >= 500)
     request.log.error({ err: cause, requestId: request.id }, 'request failed');
   reply.code(error.status);
+  if (error.retryAfterSeconds !== undefined) {
+    reply.header('retry-after', String(error.retryAfterSeconds));
+  }
   const trpc = trpcCallsOf(request.url);
   if (!trpc) return reply.send(toEnvelope(error, request.id));
   const answers = trpc.paths.map((path) => ({

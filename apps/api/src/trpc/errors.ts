@@ -61,6 +61,8 @@ export interface ApiError {
   param?: string;
   /** Facts particular to one code, such as `customer` on `customer_email_taken`. */
   extra?: Record<string, string>;
+  /** Sent as the Retry-After header (429s). */
+  retryAfterSeconds?: number;
 }
 
 export interface ErrorEnvelope {
@@ -90,6 +92,9 @@ export function fromDomainError(error: DomainError): ApiError {
     ...(error.details.status !== undefined && { status: error.details.status }),
     ...(error.details.extra &&
       Object.keys(error.details.extra).length > 0 && { extra: error.details.extra }),
+    ...(error.details.retryAfterSeconds !== undefined && {
+      retryAfterSeconds: error.details.retryAfterSeconds,
+    }),
   };
 }
 

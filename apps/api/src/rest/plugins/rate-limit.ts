@@ -72,8 +72,10 @@ function secondsUntil(msBeforeNext: number): number {
 }
 
 function refuse(request: FastifyRequest, reply: FastifyReply, seconds: number, message: string) {
-  reply.header('retry-after', String(seconds));
-  return replyWithError(request, reply, apiErrorOf('rate_limited', message));
+  return replyWithError(request, reply, {
+    ...apiErrorOf('rate_limited', message),
+    retryAfterSeconds: seconds,
+  });
 }
 
 /** Failures counted per address in a fixed window; entries expire with their window. */
@@ -193,42 +195,3 @@ export const rateLimitPlugin = fp<RateLimits>(
   },
   { name: 'rate-limit', dependencies: ['authentication'] },
 );
-
-/**
- * Every 429 says when to retry. The edge's own limits set Retry-After themselves; a refusal from
- * a procedure (the sign-in lockout) carries `retryAfterSeconds` in its error, which becomes the
- * header here, once, for both transports.
- */
-export const retryAfterPlugin = fp(
-  (app, _options, done) => {
-    app.addHook('onSend', async (_request, reply, payload) => {
-      if (reply.statusCode !== 429 || reply.hasHeader('retry-after')) return payload;
-      if (typeof payload !== 'string') return payload;
-      const seconds = retryAfterIn(payload);
-      if (seconds !== undefined) reply.header('retry-after', String(seconds));
-      return payload;
-    });
-    done();
-  },
-  { name: 'retry-after', dependencies: ['trpc-response-text'] },
-);
-
-/** The longest `retryAfterSeconds` in a REST envelope or tRPC error (or batch of them). */
-function retryAfterIn(payload: string): number | undefined {
-  let body: unknown;
-  try {
-    body = JSON.parse(payload);
-  } catch {
-    return undefined;
-  }
-  const seconds = (Array.isArray(body) ? body : [body]).map((answer) => {
-    const error = (answer as { error?: { retryAfterSeconds?: unknown; data?: unknown } } | null)
-      ?.error;
-    const value =
-      error?.retryAfterSeconds ??
-      (error?.data as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-    return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : 0;
-  });
-  const longest = Math.max(0, ...seconds);
-  return longest > 0 ? longest : undefined;
-}

@@ -1,7 +1,9 @@
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { DomainError } from '@peasswap/domain';
 import type { Context } from '../../trpc/context.js';
+import { fromDomainError } from '../../trpc/errors.js';
 import { appRouter, type AppRouter } from '../../trpc/root.js';
 
 /**
@@ -33,6 +35,12 @@ export const trpcPlugin = fp<{
       trpcOptions: {
         router: appRouter,
         createContext: ({ req, res }) => createContext(req, res),
+        // A refusal that says when to retry (the sign-in lockout) sends Retry-After, as REST does.
+        responseMeta: ({ errors }) => {
+          const seconds = errors.map((error) => retryAfterOf(error.cause));
+          const longest = Math.max(0, ...seconds);
+          return longest > 0 ? { headers: { 'retry-after': String(longest) } } : {};
+        },
         onError: ({ error, req }) => {
           if (error.code === 'INTERNAL_SERVER_ERROR') {
             req.log.error({ err: error.cause ?? error, requestId: req.id }, 'request failed');
@@ -43,3 +51,7 @@ export const trpcPlugin = fp<{
   },
   { name: 'trpc', dependencies: ['trpc-response-text'] },
 );
+
+function retryAfterOf(cause: unknown): number {
+  return cause instanceof DomainError ? (fromDomainError(cause).retryAfterSeconds ?? 0) : 0;
+}
