@@ -12,6 +12,11 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated IPs or CIDRs,
+   * Fastify's trustProxy). Unset: the TCP peer is the client, as when nothing sits in front.
+   */
+  TRUST_PROXY: z.string().min(1).optional(),
   RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(100),
   RATE_LIMIT_BURST: z.coerce.number().int().positive().default(200),
   RATE_LIMIT_AUTH_FAILURES_PER_IP: z.coerce

@@ -29,6 +29,7 @@ const app = await buildServer({
       windowSeconds: env.RATE_LIMIT_SIGN_IN_FAILURE_WINDOW_SECONDS,
     },
   },
+  trustProxy: env.TRUST_PROXY,
   ...(env.BILLING_INTERVAL_SECONDS > 0 && {
     billing: { intervalSeconds: env.BILLING_INTERVAL_SECONDS },
   }),

@@ -39,6 +39,8 @@ export interface ServerOptions {
   webDistDir?: string;
   /** Purge expired rows every `intervalSeconds` (see housekeeping.ts). */
   housekeeping?: { intervalSeconds: number };
+  /** Reverse proxies whose X-Forwarded-For names the client (per-address limits count it). */
+  trustProxy?: string | undefined;
   /** Run a billing pass every `intervalSeconds` (see billing/plugin.ts). */
   billing?: { intervalSeconds: number };
   /** Tests only: called at each step of an idempotent request, to crash it there. */
@@ -63,6 +65,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     frameworkErrors: answerFrameworkError,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
   });
   const restOperations = listRestOperations(appRouter);
   const webDistDir = options.webDistDir ?? DEFAULT_WEB_DIST;

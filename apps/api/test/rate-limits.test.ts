@@ -34,11 +34,12 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-async function limitedServer(limits: RateLimits, database?: DatabaseHandle) {
+async function limitedServer(limits: RateLimits, database?: DatabaseHandle, trustProxy?: string) {
   const app = await buildServer({
     database: database ?? (await testDatabase()),
     logLevel: 'silent',
     rateLimit: limits,
+    trustProxy,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
@@ -128,6 +129,21 @@ describe('rate limits: failed authentications per address', () => {
     const me = await http(server, 'GET', '/trpc/session.me', { key: madeUpKey() });
     expect(me.status).toBe(200);
     expectRateLimited(await http(server, 'GET', '/v1/customers'), 30);
+  });
+
+  it('counts per client behind a trusted proxy, and only behind a trusted one', async () => {
+    const limits = { ...GENEROUS, authFailuresPerIp: { failures: 2, windowSeconds: 30 } };
+    const from = (address: string) => ({ headers: { 'x-forwarded-for': address } });
+    const proxied = await limitedServer(limits, undefined, '127.0.0.1');
+    for (let i = 0; i < 2; i += 1) await http(proxied, 'GET', '/v1/customers', from('203.0.113.7'));
+    expectRateLimited(await http(proxied, 'GET', '/v1/customers', from('203.0.113.7')), 30);
+    // Another client behind the same proxy keeps its own budget.
+    expect((await http(proxied, 'GET', '/v1/customers', from('198.51.100.9'))).status).toBe(401);
+
+    // Without trust, a forged X-Forwarded-For cannot buy a fresh budget.
+    const direct = await limitedServer(limits);
+    for (let i = 0; i < 2; i += 1) await http(direct, 'GET', '/v1/customers', from(`192.0.2.${i}`));
+    expectRateLimited(await http(direct, 'GET', '/v1/customers', from('192.0.2.99')), 30);
   });
 
   it('keeps the per-key limit, with Retry-After in the tRPC shape too', async () => {
