@@ -73,7 +73,11 @@ describe('REST: failures raised by the framework', () => {
       body: '{"name": ',
     });
     expectEnvelope(broken, 400, 'json_invalid');
-    for (const contentType of ['application/xml', 'application/x-www-form-urlencoded']) {
+    for (const contentType of [
+      'text/plain',
+      'application/xml',
+      'application/x-www-form-urlencoded',
+    ]) {
       const other = await raw(server, 'POST', '/v1/customers', {
         headers: { 'content-type': contentType },
         body: 'name=Ada',

@@ -112,6 +112,8 @@ const isJsonOnTrpc = (request: FastifyRequest) =>
  */
 export const jsonBodyPlugin = fp(
   (app, _options, done) => {
+    // JSON only: Fastify's default text/plain parser would hand a procedure a string body.
+    app.removeContentTypeParser('text/plain');
     app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
       const bytes = body as Buffer;
       if (bytes.length === 0) return done(null, undefined);
