@@ -354,6 +354,7 @@ describe('CustomerListQuerySchema', () => {
     ['endingBefore alone', { endingBefore: 'cus_a' }, { limit: 10, endingBefore: 'cus_a' }],
     ['an email, trimmed', { email: ' Ada@Example.com ' }, { limit: 10, email: 'Ada@Example.com' }],
     ['a query, trimmed', { query: ' lovelace ' }, { limit: 10, query: 'lovelace' }],
+    ['a query with an emoji', { query: 'Ada 🚀' }, { limit: 10, query: 'Ada 🚀' }],
     [
       'a query with LIKE wildcards, kept literal',
       { query: '50%_off' },
@@ -382,6 +383,8 @@ describe('CustomerListQuerySchema', () => {
     ['an empty query', { query: '' }, 'too_small', ['query']],
     ['a 257-character query', { query: 'q'.repeat(257) }, 'too_big', ['query']],
     ['a query holding NUL', { query: 'a\u0000' }, 'custom', ['query']],
+    ['a query holding a lone surrogate', { query: '\u00e9\udfff' }, 'custom', ['query']],
+    ['an email holding a lone surrogate', { email: 'a\ud800@example.com' }, 'custom', ['email']],
     ['a date without a time', { createdGte: '2026-01-01' }, 'invalid_format', ['createdGte']],
     ['a date in words', { createdLte: 'yesterday' }, 'invalid_format', ['createdLte']],
     ['an unknown parameter', { sort: 'name' }, 'unrecognized_keys', []],

@@ -109,6 +109,7 @@ export const CustomerListQuerySchema = ListParamsSchema.extend({
     .min(1)
     .max(CUSTOMER_EMAIL_MAX_LENGTH)
     .refine((text) => !hasNul(text), 'Cannot contain NUL characters.')
+    .refine(isWellFormedText, 'Cannot contain lone UTF-16 surrogates.')
     .optional()
     .describe('Only the customer with exactly this email (case-insensitive).'),
   query: z
@@ -117,6 +118,8 @@ export const CustomerListQuerySchema = ListParamsSchema.extend({
     .min(1)
     .max(CUSTOMER_NAME_MAX_LENGTH)
     .refine((text) => !hasNul(text), 'Cannot contain NUL characters.')
+    // Nothing stored holds one, and PGlite fails a query whose text parameter does.
+    .refine(isWellFormedText, 'Cannot contain lone UTF-16 surrogates.')
     .optional()
     .describe('Case-insensitive text search over name, email and phone; every character literal.'),
   createdGte: IsoTimestampSchema.optional().describe(
