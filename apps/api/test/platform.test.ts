@@ -26,6 +26,14 @@ describe('platform: OpenAPI document and docs', () => {
       '/v1/customers/{id}/payments',
       '/v1/payments',
       '/v1/payments/{id}',
+      '/v1/subscriptions',
+      '/v1/subscriptions/{id}',
+      '/v1/test_helpers/billing/run',
+    ]);
+    expect(Object.keys(document.paths['/v1/subscriptions/{id}']).sort()).toEqual([
+      'delete',
+      'get',
+      'put',
     ]);
     expect(Object.keys(document.paths['/v1/customers']).sort()).toEqual(['get', 'post']);
     expect(Object.keys(document.paths['/v1/customers/{id}']).sort()).toEqual([

@@ -279,7 +279,10 @@ async function run(command: string, database: DatabaseHandle): Promise<number | 
 
 async function main(): Promise<number> {
   const command = positionals
-    .slice(0, ['accounts', 'keys', 'users', 'analytics', 'billing'].includes(positionals[0] ?? '') ? 2 : 1)
+    .slice(
+      0,
+      ['accounts', 'keys', 'users', 'analytics', 'billing'].includes(positionals[0] ?? '') ? 2 : 1,
+    )
     .join(' ');
   if (values.help || command === '') {
     process.stderr.write(USAGE);
