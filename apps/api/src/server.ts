@@ -16,7 +16,11 @@ import { registerRestRoutes } from './rest/adapter.js';
 import { buildOpenApiDocument } from './rest/openapi.js';
 import { listRestOperations } from './rest/operations.js';
 import { authenticationPlugin } from './rest/plugins/authentication.js';
-import { answerFrameworkError, errorMappingPlugin } from './rest/plugins/error-mapping.js';
+import {
+  answerClientError,
+  answerFrameworkError,
+  errorMappingPlugin,
+} from './rest/plugins/error-mapping.js';
 import {
   databaseOf,
   idempotencyPlugin,
@@ -63,6 +67,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // A path parameter is an id: as long as an id may be anywhere else, and no longer.
     routerOptions: { maxParamLength: MAX_ID_LENGTH },
     frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isWellFormedText } from './common/text.js';
 
 /**
  * Prefixed, unguessable object ids: a prefix naming the kind of object and 24 base62 characters
@@ -53,4 +54,4 @@ export const ObjectIdSchema = z
   .string()
   .min(1)
   .max(MAX_ID_LENGTH)
-  .refine((id) => !id.includes('\u0000'), 'Not an object id.');
+  .refine((id) => !id.includes('\u0000') && isWellFormedText(id), 'Not an object id.');

@@ -46,7 +46,16 @@ export function listSchema<T extends z.ZodType>(item: T) {
   });
 }
 
+/** The instants the database stores: year 1 up to (not including) the last millisecond of 9999. */
+const EARLIEST = Date.UTC(1, 0, 1);
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
+
 export const IsoTimestampSchema = z.iso
   .datetime({ offset: true })
+  .refine((iso) => {
+    const time = Date.parse(iso);
+    // Not a time at all is the format's failure to report, not this one's.
+    return Number.isNaN(time) || (time >= EARLIEST && time < LATEST);
+  }, 'A time from year 1 to the end of year 9999.')
   .describe('An ISO 8601 timestamp.')
   .meta({ example: '2026-11-26T09:30:00.000Z' });

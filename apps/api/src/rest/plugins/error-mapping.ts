@@ -1,7 +1,9 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { DomainError, MAX_ID_LENGTH } from '@peasswap/domain';
-import { apiErrorOf, fromDomainError, type ApiError } from '../../trpc/errors.js';
+import { DomainError, MAX_ID_LENGTH, newId } from '@peasswap/domain';
+import { apiErrorOf, fromDomainError, toEnvelope, type ApiError } from '../../trpc/errors.js';
 import { replyWithError } from '../reply-error.js';
 
 /** A route the server answers, so a known path with another method is a 405, not a 404. */
@@ -61,6 +63,43 @@ export function answerFrameworkError(
 ): void {
   reply.header('request-id', request.id);
   void replyWithError(request, reply, apiErrorOfThrown(error), error);
+}
+
+/**
+ * For Fastify's `clientErrorHandler`: a request Node refused before Fastify saw it (a head over
+ * 16 KiB, bytes that are not HTTP, a head that never finished) still gets the envelope and a
+ * request id, written straight to the socket since there is no request object to answer with.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? 431
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 408
+        : 400;
+  const requestId = newId('request');
+  const apiError =
+    status === 431
+      ? apiErrorOf('request_too_large', 'The URL and headers are over 16 KiB together.')
+      : status === 408
+        ? apiErrorOf('parameter_invalid', 'The request did not arrive in time.')
+        : apiErrorOf('parameter_invalid', 'The request is not valid HTTP.');
+  const body = JSON.stringify(toEnvelope(apiError, requestId));
+  socket.end(
+    [
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`,
+      'content-type: application/json; charset=utf-8',
+      `content-length: ${Buffer.byteLength(body)}`,
+      `request-id: ${requestId}`,
+      'connection: close',
+      '',
+      body,
+    ].join('\r\n'),
+  );
 }
 
 /** `/v1/customers/{id}` as a pattern that matches `/v1/customers/cus_123`. */
