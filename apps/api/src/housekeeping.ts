@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { SIGN_IN_POLICY } from './auth/sign-in.js';
 import type { Executor } from './db/client.js';
+import { runPeriodically } from './periodic.js';
 import { purgeExpiredIdempotencyKeys } from './queries/idempotency-keys.js';
 import { purgeExpiredSessions } from './queries/sessions.js';
 import { purgeStaleSignInAttempts } from './queries/sign-in-attempts.js';
@@ -24,36 +25,17 @@ export async function runHousekeeping(db: Executor): Promise<HousekeepingResult>
   };
 }
 
-/**
- * Housekeeping inside the server: once when it is ready, then every `intervalSeconds`. The timer
- * never keeps the process alive, and closing the server stops it and waits for a run in progress,
- * so the database is not closed under it.
- */
+/** Housekeeping inside the server, every `intervalSeconds` (see periodic.ts). */
 export const housekeepingPlugin = fp<{ db: Executor; intervalSeconds: number }>(
   (app, { db, intervalSeconds }, done) => {
-    let running: Promise<void> | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const run = () => {
-      running ??= runHousekeeping(db)
-        .then(
-          (removed) => {
-            const any = Object.values(removed).some((count) => count > 0);
-            app.log[any ? 'info' : 'debug']({ removed }, 'housekeeping');
-          },
-          (error: unknown) => app.log.warn({ err: error }, 'housekeeping failed'),
-        )
-        .finally(() => {
-          running = undefined;
-        });
-    };
-    app.addHook('onReady', (hookDone) => {
-      run();
-      timer = setInterval(run, intervalSeconds * 1000).unref();
-      hookDone();
-    });
-    app.addHook('onClose', async () => {
-      clearInterval(timer);
-      await running;
+    runPeriodically(app, {
+      name: 'housekeeping',
+      intervalSeconds,
+      task: async () => {
+        const removed = await runHousekeeping(db);
+        const any = Object.values(removed).some((count) => count > 0);
+        app.log[any ? 'info' : 'debug']({ removed }, 'housekeeping');
+      },
     });
     done();
   },
