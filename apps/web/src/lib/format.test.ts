@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTimestamp, orDash } from './format';
+import { formatDate, formatTimestamp, orDash } from './format';
 
 describe('formatTimestamp', () => {
   it('reads an ISO timestamp as a date and time in the given zone', () => {
@@ -15,6 +15,17 @@ describe('formatTimestamp', () => {
 
   it('returns anything that is not a timestamp unchanged', () => {
     expect(formatTimestamp('not a date', 'en-US', 'UTC')).toBe('not a date');
+  });
+});
+
+describe('formatDate', () => {
+  it('reads an ISO timestamp as the day it falls on in the given zone', () => {
+    expect(formatDate('2026-11-26T23:30:00.000Z', 'en-US', 'UTC')).toBe('Nov 26, 2026');
+    expect(formatDate('2026-11-26T23:30:00.000Z', 'en-US', 'Asia/Tokyo')).toBe('Nov 27, 2026');
+  });
+
+  it('returns anything that is not a timestamp unchanged', () => {
+    expect(formatDate('soon', 'en-US', 'UTC')).toBe('soon');
   });
 });
 

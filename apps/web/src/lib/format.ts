@@ -11,6 +11,16 @@ export function formatTimestamp(iso: string, locale?: string, timeZone?: string)
   }).format(date);
 }
 
+/** A day as people read it ("Nov 26, 2026"): renewals and due dates, where the hour is noise. */
+export function formatDate(iso: string, locale?: string, timeZone?: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale, {
+    dateStyle: 'medium',
+    ...(timeZone !== undefined && { timeZone }),
+  }).format(date);
+}
+
 /** Optional fields (a customer's phone) read as a dash rather than a blank cell. */
 export function orDash(value: string | null | undefined): string {
   return value === null || value === undefined || value.trim() === '' ? EMPTY : value;
