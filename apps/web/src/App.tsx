@@ -7,6 +7,7 @@ import { ApiKeysPage } from './routes/api-keys/ApiKeysPage';
 import { CustomerPage } from './routes/customers/CustomerPage';
 import { CustomersPage } from './routes/customers/CustomersPage';
 import { SignInPage } from './routes/sign-in/SignInPage';
+import { SubscriptionsPage } from './routes/subscriptions/SubscriptionsPage';
 
 export function App() {
   return (
@@ -24,6 +25,7 @@ export function App() {
             <Route index element={<Navigate to="/customers" replace />} />
             <Route path="customers" element={<CustomersPage />} />
             <Route path="customers/:id" element={<CustomerPage />} />
+            <Route path="subscriptions" element={<SubscriptionsPage />} />
             <Route path="api-keys" element={<ApiKeysPage />} />
             <Route path="*" element={<NotFound />} />
           </Route>

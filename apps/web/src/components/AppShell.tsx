@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { useDashboard } from '../app/DashboardClients';
-import { useSession } from '../app/session';
+import { useCan, useSession } from '../app/session';
 import { useTRPC } from '../lib/trpc';
 import { EnvironmentSwitch } from './EnvironmentSwitch';
 
@@ -20,6 +20,7 @@ export function AppShell() {
     }),
   );
   const canManageKeys = session.capabilities.includes('api_keys:manage');
+  const canReadSubscriptions = useCan('subscriptions:read');
 
   return (
     <div className={`shell shell--${environment}`}>
@@ -55,6 +56,11 @@ export function AppShell() {
           <NavLink to="/customers" className="sidebar__link">
             Customers
           </NavLink>
+          {canReadSubscriptions && (
+            <NavLink to="/subscriptions" className="sidebar__link">
+              Subscriptions
+            </NavLink>
+          )}
           {canManageKeys && (
             <NavLink to="/api-keys" className="sidebar__link">
               API keys

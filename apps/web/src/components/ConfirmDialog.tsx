@@ -8,6 +8,8 @@ interface ConfirmDialogProps {
   title: string;
   description: ReactNode;
   confirmLabel: string;
+  /** The button that backs out; "Cancel" unless that would read as the action itself. */
+  cancelLabel?: string;
   pending: boolean;
   error?: string | undefined;
   onConfirm: () => void;
@@ -19,6 +21,7 @@ interface ConfirmDialogProps {
  */
 export function ConfirmDialog(props: ConfirmDialogProps) {
   const { open, onOpenChange, title, description, confirmLabel, pending, error, onConfirm } = props;
+  const cancelLabel = props.cancelLabel ?? 'Cancel';
   const returnFocus = useReturnFocus();
   return (
     <AlertDialog.Root open={open} onOpenChange={onOpenChange}>
@@ -35,7 +38,9 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
             </p>
           )}
           <div className="dialog__actions">
-            <AlertDialog.Cancel className="button button--secondary">Cancel</AlertDialog.Cancel>
+            <AlertDialog.Cancel className="button button--secondary">
+              {cancelLabel}
+            </AlertDialog.Cancel>
             <button
               type="button"
               className="button button--danger"

@@ -9,3 +9,5 @@ export type Payment = Outputs['customers']['payments']['data'][number];
 export type CustomerAnalytics = Outputs['customers']['analytics'];
 export type ApiKey = Outputs['apiKeys']['list']['data'][number];
 export type CreatedApiKey = Outputs['apiKeys']['create'];
+export type Subscription = Outputs['subscriptions']['retrieve'];
+export type SubscriptionStatus = Subscription['status'];

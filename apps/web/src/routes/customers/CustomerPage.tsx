@@ -11,6 +11,7 @@ import type { Customer } from '../../lib/types';
 import { CustomerAnalyticsCards } from './CustomerAnalyticsCards';
 import { CustomerDetailsForm } from './CustomerDetailsForm';
 import { CustomerPayments } from './CustomerPayments';
+import { CustomerSubscriptions } from './CustomerSubscriptions';
 import { DeleteCustomer } from './DeleteCustomer';
 
 export function CustomerPage() {
@@ -18,6 +19,7 @@ export function CustomerPage() {
   const trpc = useTRPC();
   const { environment } = useDashboard();
   const canWrite = useCan('customers:write');
+  const canReadSubscriptions = useCan('subscriptions:read');
   const customer = useQuery(trpc.customers.retrieve.queryOptions({ id }));
 
   const back = (
@@ -76,6 +78,8 @@ export function CustomerPage() {
         <h2 id="details-heading">Details</h2>
         {canWrite ? <CustomerDetailsForm customer={data} /> : <ReadOnlyDetails customer={data} />}
       </section>
+
+      {canReadSubscriptions && <CustomerSubscriptions customerId={data.id} />}
 
       <CustomerPayments customerId={data.id} />
     </>

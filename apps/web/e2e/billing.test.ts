@@ -1,0 +1,367 @@
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BrowserGuard, launchChromium, screenshots } from './browser';
+import { startDashboard, type Credentials, type Dashboard } from './server';
+
+/**
+ * Billing on the customer page and the Subscriptions screen, in a real browser against the real
+ * server on a fresh database: subscriptions created, canceled at period end and now, and time
+ * moved on with the test-mode billing clock rather than by waiting.
+ */
+let dashboard: Dashboard;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let guard: BrowserGuard;
+
+interface Subscription {
+  id: string;
+  status: string;
+  amount: number;
+  cancelAtPeriodEnd: boolean;
+  currentPeriodEnd: string;
+  endedAt: string | null;
+}
+
+async function rest<T = any>(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${dashboard.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${dashboard.testKey}`,
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+async function createCustomer(name: string, email: string): Promise<string> {
+  const created = await rest<{ id: string }>('POST', '/v1/customers', { name, email });
+  expect(created.status).toBe(200);
+  return created.body.id;
+}
+
+let ada = '';
+let grace = '';
+
+beforeAll(async () => {
+  dashboard = await startDashboard();
+  browser = await launchChromium();
+  guard = new BrowserGuard(dashboard.url);
+  context = await browser.newContext({
+    baseURL: dashboard.url,
+    viewport: { width: 1280, height: 800 },
+  });
+  await guard.attach(context);
+  page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  guard.watch(page);
+  ada = await createCustomer('Ada Lovelace', 'ada@example.com');
+  grace = await createCustomer('Grace Hopper', 'grace@example.com');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await dashboard?.stop();
+});
+
+// The flows build on one another: after a failure, the rest would only fail for its sake.
+let failed = false;
+beforeEach((context) => {
+  if (failed) context.skip();
+});
+
+afterEach((context) => {
+  const problems = guard.report();
+  if (context.task.result?.state === 'fail' || problems.length > 0) {
+    failed = true;
+    process.stderr.write(
+      `browser problems:\n${problems.join('\n')}\nserver output:\n${dashboard.output()}\n`,
+    );
+  }
+  expect(problems).toEqual([]);
+});
+
+async function signIn(who: Credentials) {
+  await page.goto('/');
+  await page.waitForURL('**/sign-in');
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/customers');
+}
+
+async function openCustomer(id: string, name: string) {
+  await page.goto(`/customers/${id}`);
+  await page.getByRole('heading', { name, level: 1 }).waitFor();
+}
+
+const dialog = () => page.getByRole('dialog');
+const subscriptionsSection = () => page.getByRole('region', { name: 'Subscriptions' });
+const subscriptionRow = (price: string) =>
+  subscriptionsSection().getByRole('row').filter({ hasText: price });
+
+/** A day as the dashboard shows it: the browser's own locale and time zone. */
+const shownDate = (iso: string) =>
+  page.evaluate(
+    (at) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(at)),
+    iso,
+  );
+
+/** The tRPC inputs of every call to `path` the page sends from now on. */
+function recordCalls(path: string): Record<string, unknown>[] {
+  const sent: Record<string, unknown>[] = [];
+  page.on('request', (request: Request) => {
+    if (!new URL(request.url()).pathname.split(/[/,]/).includes(path)) return;
+    const body = JSON.parse(request.postData() ?? '{}') as Record<string, Record<string, unknown>>;
+    sent.push(body['0'] ?? body);
+  });
+  return sent;
+}
+
+async function subscriptionsOf(customer: string): Promise<Subscription[]> {
+  const list = await rest<{ data: Subscription[] }>(
+    'GET',
+    `/v1/subscriptions?customer=${customer}&limit=100`,
+  );
+  return list.body.data;
+}
+
+async function horizontalOverflow() {
+  return page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+}
+
+describe('billing in the dashboard', () => {
+  it('creates a subscription, its amount typed in dollars and sent in cents', async () => {
+    await signIn(dashboard.owner);
+    await openCustomer(ada, 'Ada Lovelace');
+    await subscriptionsSection().getByText('No subscriptions yet.').waitFor();
+    const sent = recordCalls('subscriptions.create');
+
+    await subscriptionsSection().getByRole('button', { name: 'Create subscription' }).click();
+    const form = dialog();
+    await form.getByLabel('Amount').fill('19.999');
+    await form.getByLabel('Payment method').selectOption('pm_card_visa');
+    await form.getByRole('button', { name: 'Create subscription' }).click();
+    await form.getByText('USD amounts have at most 2 decimal places.').waitFor();
+    expect(await form.getByLabel('Amount').getAttribute('aria-invalid')).toBe('true');
+    expect(sent).toEqual([]); // refused before sending
+
+    await form.getByLabel('Amount').fill('19.99');
+    await form.getByLabel('Interval').selectOption('month');
+    await screenshots(page, '20-subscription-create');
+    await form.getByRole('button', { name: 'Create subscription' }).click();
+    await dialog().waitFor({ state: 'detached' });
+    expect(sent).toEqual([
+      {
+        customer: ada,
+        amount: 1999,
+        currency: 'usd',
+        interval: 'month',
+        intervalCount: 1,
+        defaultPaymentMethod: 'pm_card_visa',
+      },
+    ]);
+
+    await subscriptionsSection()
+      .getByRole('status')
+      .filter({ hasText: 'Subscription created: the first period was charged.' })
+      .waitFor();
+    const [stored] = await subscriptionsOf(ada);
+    expect(stored?.status).toBe('active');
+    const row = subscriptionRow('$19.99 every month');
+    await row.locator('.status-badge', { hasText: 'Active' }).waitFor();
+    await row.getByText(await shownDate(stored?.currentPeriodEnd ?? '')).waitFor();
+    // The first period was charged: the payment and the analytics show it without a reload.
+    await page
+      .getByRole('region', { name: 'Payments' })
+      .getByRole('cell', { name: '$19.99' })
+      .waitFor();
+    await page.getByRole('region', { name: 'Analytics' }).getByText('$19.99').first().waitFor();
+  });
+
+  it('cancels it at period end with a notice and badge, and undoes that', async () => {
+    const sent = recordCalls('subscriptions.update');
+    const row = subscriptionRow('$19.99 every month');
+    await row.getByRole('button', { name: 'Cancel at period end' }).click();
+    await row.getByRole('button', { name: 'Don’t cancel' }).waitFor();
+    const [stored] = await subscriptionsOf(ada);
+    const endsOn = await shownDate(stored?.currentPeriodEnd ?? '');
+    await row.getByText(`Cancels on ${endsOn}`).waitFor();
+    await row.locator('.status-badge', { hasText: 'Active' }).waitFor();
+    await subscriptionsSection()
+      .getByRole('status')
+      .filter({ hasText: `The subscription will cancel on ${endsOn}.` })
+      .waitFor();
+    expect(stored?.cancelAtPeriodEnd).toBe(true);
+    await screenshots(page, '21-subscription-cancels-at-period-end');
+
+    await row.getByRole('button', { name: 'Don’t cancel' }).click();
+    await row.getByRole('button', { name: 'Cancel at period end' }).waitFor();
+    expect(await row.getByText('Cancels on').count()).toBe(0);
+    expect((await subscriptionsOf(ada))[0]?.cancelAtPeriodEnd).toBe(false);
+    expect(sent.map((input) => input.cancelAtPeriodEnd)).toEqual([true, false]);
+
+    // Set again, then let the period end on the billing clock: it is canceled, not renewed.
+    await row.getByRole('button', { name: 'Cancel at period end' }).click();
+    await row.getByText(`Cancels on ${endsOn}`).waitFor();
+    const end = new Date(Date.parse(stored?.currentPeriodEnd ?? '') + 1000).toISOString();
+    const run = await rest<{ canceled: number }>('POST', '/v1/test_helpers/billing/run', {
+      at: end,
+    });
+    expect(run.body.canceled).toBe(1);
+    await page.reload();
+    await row.locator('.status-badge', { hasText: 'Canceled' }).waitFor();
+    await row.getByText(`Ended ${endsOn}`).waitFor();
+    expect(await row.getByRole('button').count()).toBe(0);
+  });
+
+  it('creates a subscription with a trial and cancels it now behind a confirmation', async () => {
+    await subscriptionsSection().getByRole('button', { name: 'Create subscription' }).click();
+    const form = dialog();
+    await form.getByLabel('Amount').fill('1000');
+    await form.getByLabel('Currency').fill('jpy');
+    await form.getByLabel('Bill every').fill('2');
+    await form.getByLabel('Interval').selectOption('week');
+    await form.getByLabel('Trial days (optional)').fill('14');
+    await form.getByRole('button', { name: 'Create subscription' }).click();
+    await dialog().waitFor({ state: 'detached' });
+
+    const trial = (await subscriptionsOf(ada)).find((s) => s.status === 'trialing');
+    expect(trial?.amount).toBe(1000);
+    const trialEnds = await shownDate(trial?.currentPeriodEnd ?? '');
+    await subscriptionsSection().getByText(`the trial ends on ${trialEnds}`).waitFor();
+    const row = subscriptionRow('¥1,000 every 2 weeks');
+    await row.locator('.status-badge', { hasText: 'Trialing' }).waitFor();
+    await row.getByText(trialEnds).waitFor();
+
+    await row.getByRole('button', { name: 'Cancel now' }).click();
+    const confirm = page.getByRole('alertdialog');
+    await confirm.getByRole('heading', { name: 'Cancel this subscription now?' }).waitFor();
+    await screenshots(page, '22-subscription-cancel-now');
+    await confirm.getByRole('button', { name: 'Keep subscription' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await row.locator('.status-badge', { hasText: 'Trialing' }).waitFor();
+
+    await row.getByRole('button', { name: 'Cancel now' }).click();
+    await confirm.getByRole('button', { name: 'Cancel subscription' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await row.locator('.status-badge', { hasText: 'Canceled' }).waitFor();
+    const canceled = (await subscriptionsOf(ada)).find((s) => s.id === trial?.id);
+    expect(canceled?.status).toBe('canceled');
+  });
+
+  it('shows an incomplete subscription when the first charge is declined', async () => {
+    await subscriptionsSection().getByRole('button', { name: 'Create subscription' }).click();
+    const form = dialog();
+    await form.getByLabel('Amount').fill('5');
+    await form.getByLabel('Interval').selectOption('year');
+    await form.getByLabel('Payment method').selectOption('pm_card_chargeDeclined');
+    await form.getByRole('button', { name: 'Create subscription' }).click();
+    await dialog().waitFor({ state: 'detached' });
+    await subscriptionsSection().getByText('its first payment failed').waitFor();
+    const row = subscriptionRow('$5.00 every year');
+    await row.locator('.status-badge', { hasText: 'Incomplete' }).waitFor();
+    expect(await row.getByRole('button', { name: 'Cancel at period end' }).count()).toBe(0);
+    await row.getByRole('button', { name: 'Cancel now' }).waitFor();
+    await screenshots(page, '23-customer-subscriptions');
+  });
+
+  it('lists every subscription on the Subscriptions screen, filtered by status, a page at a time', async () => {
+    // 21 more for Grace over REST, as an integration would: two pages with Ada's three.
+    for (let n = 1; n <= 21; n += 1) {
+      const created = await rest('POST', '/v1/subscriptions', {
+        customer: grace,
+        amount: 100 * n,
+        currency: 'eur',
+        interval: 'month',
+        defaultPaymentMethod: 'pm_card_visa',
+        ...(n === 21 && { trialPeriodDays: 7 }),
+      });
+      expect(created.status).toBe(200);
+    }
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Subscriptions' })
+      .click();
+    await page.getByRole('heading', { name: 'Subscriptions', level: 1 }).waitFor();
+    const list = page.getByRole('region', { name: 'Subscription list' });
+    const rows = list.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(20);
+    // Names, not ids: each row says whose it is.
+    await rows.first().getByRole('link', { name: 'Grace Hopper' }).waitFor();
+    await screenshots(page, '24-subscriptions');
+
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => rows.count()).toBe(4);
+    await list.getByRole('link', { name: 'Ada Lovelace' }).first().waitFor();
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await expect.poll(() => rows.count()).toBe(20);
+    expect(await page.getByRole('button', { name: 'Previous' }).isDisabled()).toBe(true);
+
+    await page.getByLabel('Status').selectOption('trialing');
+    await page.waitForURL((url) => url.searchParams.get('status') === 'trialing');
+    await expect.poll(() => rows.count()).toBe(1);
+    await rows.getByText('€21.00 every month').waitFor();
+    await page.getByLabel('Status').selectOption('canceled');
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await list.getByRole('link', { name: 'Ada Lovelace' }).count()).toBe(2);
+    await page.getByLabel('Status').selectOption('past_due');
+    await page.getByRole('heading', { name: 'No past due subscriptions' }).waitFor();
+    await page.getByLabel('Status').selectOption('incomplete');
+    await rows.getByText('$5.00 every year').waitFor();
+
+    await list.getByRole('link', { name: 'Ada Lovelace' }).click();
+    await page.getByRole('heading', { name: 'Ada Lovelace', level: 1 }).waitFor();
+    await page.goBack();
+    await page.waitForURL((url) => url.searchParams.get('status') === 'incomplete');
+    expect(await page.getByLabel('Status').inputValue()).toBe('incomplete');
+  });
+
+  it('keeps every billing screen within a phone’s width', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByLabel('Status').selectOption('all');
+    await expect
+      .poll(() =>
+        page.getByRole('region', { name: 'Subscription list' }).locator('tbody tr').count(),
+      )
+      .toBe(20);
+    expect(await horizontalOverflow()).toBe(0);
+    await openCustomer(ada, 'Ada Lovelace');
+    await subscriptionRow('$5.00 every year').waitFor();
+    expect(await horizontalOverflow()).toBe(0);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('shows a viewer subscriptions without any control, and the server refuses it anyway', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/sign-in');
+    await signIn(dashboard.viewer);
+    await openCustomer(ada, 'Ada Lovelace');
+    const row = subscriptionRow('$5.00 every year');
+    await row.locator('.status-badge', { hasText: 'Incomplete' }).waitFor();
+    expect(await subscriptionsSection().getByRole('button').count()).toBe(0);
+    await screenshots(page, '25-viewer-subscriptions');
+
+    guard.expectFailure(403, '/trpc/subscriptions.cancel');
+    const id = (await subscriptionsOf(ada)).find((s) => s.status === 'incomplete')?.id;
+    const answer = await page.evaluate(async (subscription) => {
+      const res = await fetch('/trpc/subscriptions.cancel', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-peasswap-client': 'dashboard' },
+        body: JSON.stringify({ id: subscription }),
+      });
+      const body = (await res.json()) as { error?: { data?: { code?: string } } };
+      return { status: res.status, code: body.error?.data?.code };
+    }, id);
+    expect(answer).toEqual({ status: 403, code: 'insufficient_permissions' });
+
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Subscriptions' })
+      .click();
+    await page.getByRole('region', { name: 'Subscription list' }).waitFor();
+  });
+});

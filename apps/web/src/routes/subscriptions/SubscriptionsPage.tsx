@@ -1,0 +1,113 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useSearchParams } from 'react-router';
+import { Pager } from '../../components/Pager';
+import { SelectField } from '../../components/SelectField';
+import { EmptyState, ErrorNotice, Loading } from '../../components/States';
+import { pageLinks, type PageCursor } from '../../lib/pagination';
+import { parseStatusFilter, STATUS_FILTERS, STATUS_LABELS } from '../../lib/subscriptions';
+import { useTRPC } from '../../lib/trpc';
+import { SubscriptionsTable } from './SubscriptionsTable';
+
+const PAGE_SIZE = 20;
+
+/** The page's state lives in the URL (?status=, ?after=, ?before=), like the customers list. */
+function cursorOf(params: URLSearchParams): PageCursor {
+  const after = params.get('after');
+  const before = params.get('before');
+  if (after) return { startingAfter: after };
+  if (before) return { endingBefore: before };
+  return {};
+}
+
+/** Every subscription of the environment, newest first, filtered by status. */
+export function SubscriptionsPage() {
+  const trpc = useTRPC();
+  const [params, setParams] = useSearchParams();
+  const status = parseStatusFilter(params.get('status'));
+  const cursor = cursorOf(params);
+  const subscriptions = useQuery(
+    trpc.subscriptions.list.queryOptions(
+      { limit: PAGE_SIZE, ...(status !== 'all' && { status }), ...cursor },
+      { placeholderData: keepPreviousData },
+    ),
+  );
+
+  function goTo(next: PageCursor) {
+    setParams({
+      ...(status !== 'all' && { status }),
+      ...(next.startingAfter && { after: next.startingAfter }),
+      ...(next.endingBefore && { before: next.endingBefore }),
+    });
+  }
+
+  const onFirstPage = cursor.startingAfter === undefined && cursor.endingBefore === undefined;
+  const statusWord = status === 'all' ? '' : `${STATUS_LABELS[status].toLowerCase()} `;
+
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1>Subscriptions</h1>
+          <p className="page-header__sub">
+            Customers billed on a schedule. Create them from a customer’s page.
+          </p>
+        </div>
+      </div>
+      <div className="filters">
+        <SelectField
+          label="Status"
+          name="status"
+          value={status}
+          // A new filter starts from the first page.
+          onValueChange={(next) => setParams(next === 'all' ? {} : { status: next })}
+        >
+          {STATUS_FILTERS.map((filter) => (
+            <option key={filter} value={filter}>
+              {filter === 'all' ? 'All' : STATUS_LABELS[filter]}
+            </option>
+          ))}
+        </SelectField>
+      </div>
+
+      {subscriptions.isPending ? (
+        <Loading label="Loading subscriptions…" />
+      ) : subscriptions.isError ? (
+        <ErrorNotice
+          title="Subscriptions could not be loaded"
+          error={subscriptions.error}
+          onRetry={() => void subscriptions.refetch()}
+        />
+      ) : subscriptions.data.data.length === 0 ? (
+        onFirstPage ? (
+          <EmptyState title={`No ${statusWord}subscriptions`}>
+            <p>
+              {status === 'all'
+                ? 'Subscriptions you create on a customer’s page or with the API appear here.'
+                : 'Choose another status to see the rest.'}
+            </p>
+          </EmptyState>
+        ) : (
+          <EmptyState title="No subscriptions on this page">
+            <button
+              type="button"
+              className="button"
+              onClick={() => setParams(status === 'all' ? {} : { status })}
+            >
+              Back to the first page
+            </button>
+          </EmptyState>
+        )
+      ) : (
+        <section aria-label="Subscription list" aria-busy={subscriptions.isFetching}>
+          <SubscriptionsTable subscriptions={subscriptions.data.data} />
+          <Pager
+            label="Subscription pages"
+            links={pageLinks(cursor, subscriptions.data)}
+            busy={subscriptions.isPlaceholderData}
+            onPage={goTo}
+          />
+        </section>
+      )}
+    </>
+  );
+}
