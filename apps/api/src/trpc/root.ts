@@ -1,6 +1,7 @@
 import { createCallerFactory, router } from './init.js';
 import { apiKeysRouter } from './routers/api-keys.js';
 import { customersRouter } from './routers/customers.js';
+import { paymentSchedulesRouter } from './routers/payment-schedules.js';
 import { paymentsRouter } from './routers/payments.js';
 import { sessionRouter } from './routers/session.js';
 import { subscriptionsRouter, testHelpersRouter } from './routers/subscriptions.js';
@@ -11,6 +12,7 @@ export const appRouter = router({
   session: sessionRouter,
   apiKeys: apiKeysRouter,
   subscriptions: subscriptionsRouter,
+  paymentSchedules: paymentSchedulesRouter,
   testHelpers: testHelpersRouter,
 });
 
