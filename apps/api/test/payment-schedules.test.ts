@@ -240,6 +240,23 @@ describe('payment schedules: happy paths', () => {
     expect((await billingRun(inDays(30), billed.testKey)).body).toMatchObject({ charged: 0 });
   });
 
+  it('an Idempotency-Key retry replays the first schedule and stores no second one', async () => {
+    const customer = await newCustomer();
+    const body = { customer, currency: 'usd', items: [{ amount: 250, dueAt: inDays(7) }] };
+    const headers = { 'idempotency-key': `sched-${customer}` };
+    const send = () =>
+      http(server, 'POST', '/v1/payment_schedules', { key: account.testKey, body, headers });
+    const first = await send();
+    const retry = await send();
+    expect(first.status).toBe(200);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.text).toBe(first.text);
+    const listed = await http(server, 'GET', `/v1/payment_schedules?customer=${customer}`, {
+      key: account.testKey,
+    });
+    expect(listed.body.data.map((s: PaymentSchedule) => s.id)).toEqual([first.body.id]);
+  });
+
   it('serves create, list, retrieve and cancel over tRPC with the same objects', async () => {
     const client = trpcClient(server, account.testKey);
     const customer = await newCustomer();
