@@ -360,3 +360,60 @@ describe('lists, scope and permissions', () => {
     expect((await http(server, 'GET', '/v1/subscriptions', { key: none })).status).toBe(403);
   });
 });
+
+describe('payment schedules, billed', () => {
+  async function schedule(items: Array<{ amount: number; dueAt: string }>, paymentMethod?: string) {
+    const customer = await newCustomer(account.testKey);
+    const res = await http(server, 'POST', '/v1/payment_schedules', {
+      key: account.testKey,
+      body: { customer, currency: 'eur', items, ...(paymentMethod && { paymentMethod }) },
+    });
+    expect(res.status, res.text).toBe(200);
+    return { customer, id: res.body.id as string };
+  }
+  const retrieveSchedule = async (id: string) =>
+    (await http(server, 'GET', `/v1/payment_schedules/${id}`, { key: account.testKey })).body;
+  const soon = (days: number) => new Date(Date.now() + days * DAY).toISOString();
+
+  it('charges each item once when it is due, then completes', async () => {
+    const items = [
+      { amount: 1000, dueAt: soon(1) },
+      { amount: 2000, dueAt: soon(10) },
+    ];
+    const { customer, id } = await schedule(items, 'pm_card_visa');
+    expect((await billingRun(soon(0.5))).body.charged).toBe(0);
+    for (let i = 0; i < 2; i += 1) await billingRun(plus(items[0]?.dueAt ?? '', 1000));
+    let current = await retrieveSchedule(id);
+    expect(current.items.map((item: { status: string }) => item.status)).toEqual([
+      'succeeded',
+      'scheduled',
+    ]);
+    expect((await billingRun(soon(11))).body.charged).toBe(1);
+    current = await retrieveSchedule(id);
+    expect(current.status).toBe('completed');
+    const payments = await paymentsOf(customer);
+    expect(payments).toHaveLength(2);
+    expect(payments.every((p) => p.status === 'succeeded')).toBe(true);
+    expect(current.items.map((item: { payment: string }) => item.payment).sort()).toEqual(
+      (payments as unknown as Array<{ id: string }>).map((p) => p.id).sort(),
+    );
+  });
+
+  it('a failed item is not retried', async () => {
+    const { customer, id } = await schedule(
+      [{ amount: 500, dueAt: soon(1) }],
+      'pm_card_chargeDeclinedInsufficientFunds',
+    );
+    expect((await billingRun(soon(2))).body.failed).toBe(1);
+    expect((await billingRun(soon(30))).body.failed).toBe(0);
+    expect((await retrieveSchedule(id)).items[0]).toMatchObject({ status: 'failed' });
+    expect(await paymentsOf(customer)).toHaveLength(1);
+  });
+
+  it('deleting the customer cancels the remaining items', async () => {
+    const { customer, id } = await schedule([{ amount: 700, dueAt: soon(3) }], 'pm_card_visa');
+    await http(server, 'DELETE', `/v1/customers/${customer}`, { key: account.testKey });
+    expect(await retrieveSchedule(id)).toMatchObject({ status: 'canceled' });
+    expect((await billingRun(soon(5))).body.charged).toBe(0);
+  });
+});

@@ -17,6 +17,7 @@ import {
   payments,
   subscriptions,
 } from '../db/schema/index.js';
+import { refreshScheduleStatus } from '../queries/payment-schedules.js';
 import { addToCustomerTotals, paymentColumns } from '../queries/payments.js';
 import { inScope, type Scope } from '../queries/scope.js';
 import {
@@ -341,7 +342,7 @@ async function finishAttempt(
       .update(paymentScheduleItems)
       .set({ status: outcome.status, paymentId: payment.id })
       .where(eq(paymentScheduleItems.id, attempt.scheduleItemId));
-    await completeScheduleWhenDone(tx, scheduleId);
+    await refreshScheduleStatus(tx, scheduleId);
   }
   return { id: attempt.id, failureCode: outcome.failureCode, canceledSubscription };
 }
@@ -386,28 +387,4 @@ async function scheduleOfItem(tx: Executor, itemId: string): Promise<string | nu
     .from(paymentScheduleItems)
     .where(eq(paymentScheduleItems.id, itemId));
   return item?.scheduleId ?? null;
-}
-
-/** A schedule with no item left to charge is `completed` (a canceled one stays canceled). */
-async function completeScheduleWhenDone(tx: Executor, scheduleId: string): Promise<void> {
-  await tx
-    .update(paymentSchedules)
-    .set({ status: 'completed', updatedAt: sql`now()` })
-    .where(
-      and(
-        eq(paymentSchedules.id, scheduleId),
-        eq(paymentSchedules.status, 'active'),
-        notExists(
-          tx
-            .select({ one: sql`1` })
-            .from(paymentScheduleItems)
-            .where(
-              and(
-                eq(paymentScheduleItems.scheduleId, scheduleId),
-                eq(paymentScheduleItems.status, 'scheduled'),
-              ),
-            ),
-        ),
-      ),
-    );
 }

@@ -19,6 +19,7 @@ import {
   retrieveCustomer,
   updateCustomer,
 } from '../../queries/customers.js';
+import { cancelSchedulesOfCustomer } from '../../queries/payment-schedules.js';
 import { cancelSubscriptionsOfCustomer } from '../../queries/subscriptions.js';
 import { procedureWith, router } from '../init.js';
 
@@ -82,7 +83,7 @@ export const customersRouter = router({
         tags,
         summary: 'Delete a customer',
         description:
-          'The customer’s payments and history are kept; its email is free again; its subscriptions are canceled (`customer_deleted`).',
+          'The customer’s payments and history are kept; its email is free again; its subscriptions are canceled (`customer_deleted`) and its schedules’ remaining items too.',
       },
     })
     .input(CustomerIdInputSchema)
@@ -90,7 +91,9 @@ export const customersRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.db.transaction(async (tx) => {
         const deleted = await deleteCustomer(tx, ctx.scope, input.id);
-        await cancelSubscriptionsOfCustomer(tx, ctx.scope, input.id, new Date());
+        const at = new Date();
+        await cancelSubscriptionsOfCustomer(tx, ctx.scope, input.id, at);
+        await cancelSchedulesOfCustomer(tx, ctx.scope, input.id, at);
         return deleted;
       }),
     ),
