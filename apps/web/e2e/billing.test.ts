@@ -269,6 +269,108 @@ describe('billing in the dashboard', () => {
     await screenshots(page, '23-customer-subscriptions');
   });
 
+  it('creates a payment schedule, bills the item that falls due, and cancels the rest', async () => {
+    const schedules = page.getByRole('region', { name: 'Payment schedules' });
+    await schedules.getByText('No payment schedules yet.').waitFor();
+    const sent = recordCalls('paymentSchedules.create');
+
+    await schedules.getByRole('button', { name: 'Create schedule' }).click();
+    const form = dialog();
+    const item = (n: number) => form.getByRole('group', { name: `Payment ${n}` });
+    await item(1).getByLabel('Amount').fill('30');
+    await form.getByRole('button', { name: 'Add payment' }).click();
+    // Focus goes to the new payment's amount, so the keyboard carries on where it was.
+    await expect
+      .poll(() =>
+        item(2)
+          .getByLabel('Amount')
+          .evaluate((el) => el === document.activeElement),
+      )
+      .toBe(true);
+    await page.keyboard.type('45.5');
+    await form.getByRole('button', { name: 'Add payment' }).click();
+    await item(3).getByLabel('Due date').fill('');
+    await form.getByRole('button', { name: 'Create schedule' }).click();
+    await item(3).getByText('Enter an amount, like 25.00.').waitFor();
+    await item(3).getByText('Choose the day it is due.').waitFor();
+    expect(await item(2).locator('[aria-invalid="true"]').count()).toBe(0);
+    await screenshots(page, '26-schedule-create-invalid');
+    expect(sent).toEqual([]);
+
+    const dueDates = await form
+      .locator('input[type="date"]')
+      .evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value));
+    await item(3).getByLabel('Amount').fill('20.25');
+    const third = await page.evaluate((second) => {
+      const day = new Date(`${second}T00:00`);
+      day.setDate(day.getDate() + 30);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
+    }, dueDates[1] ?? '');
+    await item(3).getByLabel('Due date').fill(third);
+    await form.getByRole('button', { name: 'Create schedule' }).click();
+    await dialog().waitFor({ state: 'detached' });
+    const startOf = (day: string) =>
+      page.evaluate((d) => new Date(`${d}T00:00`).toISOString(), day);
+    expect(sent).toEqual([
+      {
+        customer: ada,
+        currency: 'usd',
+        items: [
+          { amount: 3000, dueAt: await startOf(dueDates[0] ?? '') },
+          { amount: 4550, dueAt: await startOf(dueDates[1] ?? '') },
+          { amount: 2025, dueAt: await startOf(third) },
+        ],
+      },
+    ]);
+
+    await schedules
+      .getByRole('status')
+      .filter({ hasText: 'Payment schedule created: 3 payments.' })
+      .waitFor();
+    const schedule = schedules.getByRole('article', { name: '3 payments of $95.75 in all' });
+    const rows = schedule.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(3);
+    expect(await schedule.getByText('Scheduled', { exact: true }).count()).toBe(3);
+    await rows
+      .first()
+      .getByText(await shownDate(await startOf(dueDates[0] ?? '')))
+      .waitFor();
+
+    // Move the billing clock past the first due date: that item, and only it, is charged.
+    const stored = await rest<{ data: { items: { dueAt: string }[] }[] }>(
+      'GET',
+      `/v1/payment_schedules?customer=${ada}`,
+    );
+    const firstDue = Date.parse(stored.body.data[0]?.items[0]?.dueAt ?? '');
+    const run = await rest<{ charged: number }>('POST', '/v1/test_helpers/billing/run', {
+      at: new Date(firstDue + 1000).toISOString(),
+    });
+    expect(run.body.charged).toBe(1);
+    await page.reload();
+    await rows.first().getByText('Succeeded').waitFor();
+    await rows.first().getByText(/^pay_/).waitFor();
+    expect(await schedule.getByText('Scheduled', { exact: true }).count()).toBe(2);
+    await page
+      .getByRole('region', { name: 'Payments' })
+      .getByRole('cell', { name: '$30.00' })
+      .waitFor();
+    await screenshots(page, '27-schedule-billed');
+
+    await schedule.getByRole('button', { name: 'Cancel remaining' }).click();
+    const confirm = page.getByRole('alertdialog');
+    await confirm.getByRole('heading', { name: 'Cancel the 2 remaining payments?' }).waitFor();
+    await confirm.getByRole('button', { name: 'Cancel payments' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await expect.poll(() => schedule.getByText('Canceled', { exact: true }).count()).toBe(3);
+    await rows.first().getByText('Succeeded').waitFor();
+    expect(await schedule.getByRole('button', { name: 'Cancel remaining' }).count()).toBe(0);
+    await schedules
+      .getByRole('status')
+      .filter({ hasText: 'The remaining payments were canceled.' })
+      .waitFor();
+  });
+
   it('lists every subscription on the Subscriptions screen, filtered by status, a page at a time', async () => {
     // 21 more for Grace over REST, as an integration would: two pages with Ada's three.
     for (let n = 1; n <= 21; n += 1) {
@@ -343,6 +445,9 @@ describe('billing in the dashboard', () => {
     const row = subscriptionRow('$5.00 every year');
     await row.locator('.status-badge', { hasText: 'Incomplete' }).waitFor();
     expect(await subscriptionsSection().getByRole('button').count()).toBe(0);
+    const schedules = page.getByRole('region', { name: 'Payment schedules' });
+    await schedules.getByRole('article').first().waitFor();
+    expect(await schedules.getByRole('button').count()).toBe(0);
     await screenshots(page, '25-viewer-subscriptions');
 
     guard.expectFailure(403, '/trpc/subscriptions.cancel');

@@ -11,3 +11,4 @@ export type ApiKey = Outputs['apiKeys']['list']['data'][number];
 export type CreatedApiKey = Outputs['apiKeys']['create'];
 export type Subscription = Outputs['subscriptions']['retrieve'];
 export type SubscriptionStatus = Subscription['status'];
+export type PaymentSchedule = Outputs['paymentSchedules']['retrieve'];

@@ -11,6 +11,7 @@ import type { Customer } from '../../lib/types';
 import { CustomerAnalyticsCards } from './CustomerAnalyticsCards';
 import { CustomerDetailsForm } from './CustomerDetailsForm';
 import { CustomerPayments } from './CustomerPayments';
+import { CustomerPaymentSchedules } from './CustomerPaymentSchedules';
 import { CustomerSubscriptions } from './CustomerSubscriptions';
 import { DeleteCustomer } from './DeleteCustomer';
 
@@ -80,6 +81,8 @@ export function CustomerPage() {
       </section>
 
       {canReadSubscriptions && <CustomerSubscriptions customerId={data.id} />}
+
+      {canReadSubscriptions && <CustomerPaymentSchedules customerId={data.id} />}
 
       <CustomerPayments customerId={data.id} />
     </>

@@ -13,10 +13,12 @@ const TEST_METHOD_LABELS: Record<TestPaymentMethod, string> = {
  * charge falls due; in test mode the API's test methods can be chosen too.
  */
 export function PaymentMethodSelect({
+  name,
   value,
   onValueChange,
   error,
 }: {
+  name: string;
   value: string;
   onValueChange: (value: string) => void;
   error?: string | undefined;
@@ -25,7 +27,7 @@ export function PaymentMethodSelect({
   return (
     <SelectField
       label="Payment method"
-      name="paymentMethod"
+      name={name}
       value={value}
       onValueChange={onValueChange}
       error={error}
