@@ -10,6 +10,7 @@ export * from './common/text.js';
 export * from './customers/index.js';
 export * from './auth/permissions.js';
 export * from './payments/index.js';
+export * from './payment-methods/index.js';
 export * from './analytics/index.js';
 export * from './billing/index.js';
 export * from './subscriptions/index.js';

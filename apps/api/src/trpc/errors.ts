@@ -3,6 +3,7 @@ import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from '@trpc/server/
 import { z } from 'zod';
 import {
   codeOfIssue,
+  containsCardNumber,
   DomainError,
   innermostIssue,
   ERROR_TYPE_BY_CODE,
@@ -27,6 +28,12 @@ const HTTP_STATUS_BY_CODE = {
   method_not_allowed: 405,
   customer_email_taken: 409,
   sensitive_data_rejected: 400,
+  card_number_invalid: 400,
+  card_expired: 400,
+  cvc_invalid: 400,
+  card_declined: 400,
+  insufficient_funds: 400,
+  payment_method_unexpected_state: 400,
   api_key_invalid: 401,
   credentials_invalid: 401,
   session_expired: 401,
@@ -107,7 +114,13 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-const dotted = (path: readonly PropertyKey[]) => path.map(String).join('.');
+/**
+ * A field's path as a client sees it. A name is sent back, unlike a value, so a name that holds a
+ * card number (an unknown field or a metadata key named with one) is not repeated: the answer is
+ * stored for idempotent replays and must carry no card data.
+ */
+const dotted = (path: readonly PropertyKey[]) =>
+  path.map((key) => (containsCardNumber(String(key)) ? '[redacted]' : String(key))).join('.');
 
 /** A zod failure as the first thing wrong with the request, naming the field. */
 export function fromZodIssues(issues: readonly z.core.$ZodIssue[], input: unknown): ApiError {
