@@ -41,6 +41,12 @@ const EnvSchema = z.object({
   HOUSEKEEPING_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
   /** How often the server runs a billing pass; 0 leaves billing to `pnpm cli billing run`. */
   BILLING_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  /**
+   * The key of card fingerprints (and of card fields in idempotent requests' hashes). Unset: a
+   * random secret the first server creates in the database. Setting it keeps the key out of the
+   * database and its dumps; changing it changes every fingerprint made after.
+   */
+  FINGERPRINT_SECRET: z.string().min(32, 'At least 32 characters.').optional(),
   /** pnpm runs package scripts in the package folder; a relative DATA_DIR means the caller's. */
   INIT_CWD: z.string().optional(),
 });

@@ -30,6 +30,7 @@ const app = await buildServer({
     },
   },
   trustProxy: env.TRUST_PROXY,
+  fingerprintSecret: env.FINGERPRINT_SECRET,
   ...(env.BILLING_INTERVAL_SECONDS > 0 && {
     billing: { intervalSeconds: env.BILLING_INTERVAL_SECONDS },
   }),

@@ -7,10 +7,12 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { MAX_ID_LENGTH, newId } from '@peasswap/domain';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from './auth/cookies.js';
 import { crossSiteProblem, environmentOf } from './auth/dashboard-request.js';
+import { cardHashing } from './crypto/card-hashing.js';
 import type { DatabaseHandle } from './db/client.js';
 import { billingPlugin } from './billing/plugin.js';
 import { housekeepingPlugin } from './housekeeping.js';
 import { loggerOptions, type LogDestination } from './logging.js';
+import { ensureServerSecret } from './queries/server-secrets.js';
 import { simulatedProcessor } from './payments/processor.js';
 import { registerRestRoutes } from './rest/adapter.js';
 import { buildOpenApiDocument } from './rest/openapi.js';
@@ -47,6 +49,8 @@ export interface ServerOptions {
   trustProxy?: string | undefined;
   /** Run a billing pass every `intervalSeconds` (see billing/plugin.ts). */
   billing?: { intervalSeconds: number };
+  /** The key of card fingerprints; unset, a random one is kept in the database. */
+  fingerprintSecret?: string | undefined;
   /** Tests only: called at each step of an idempotent request, to crash it there. */
   idempotencyFaults?: IdempotencyFaults;
 }
@@ -73,6 +77,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
   });
   const restOperations = listRestOperations(appRouter);
+  const hashing = cardHashing(() =>
+    options.fingerprintSecret !== undefined
+      ? Promise.resolve(Buffer.from(options.fingerprintSecret, 'utf8'))
+      : ensureServerSecret(db, 'card_hashing'),
+  );
   const webDistDir = options.webDistDir ?? DEFAULT_WEB_DIST;
   const hasDashboard = existsSync(path.join(webDistDir, 'index.html'));
 
@@ -86,7 +95,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(trpcResponseTextPlugin);
   await app.register(authenticationPlugin, { database: options.database });
   if (options.rateLimit) await app.register(rateLimitPlugin, options.rateLimit);
-  await app.register(idempotencyPlugin, { db, faults: options.idempotencyFaults });
+  await app.register(idempotencyPlugin, {
+    db,
+    cardHashing: hashing,
+    faults: options.idempotencyFaults,
+  });
 
   const createContext = (request: FastifyRequest, reply?: FastifyReply): Context => ({
     db: databaseOf(request, db),
@@ -96,6 +109,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     authFailure: request.authFailure,
     dashboard: reply && dashboardHttp(request, reply),
     processor: simulatedProcessor,
+    cardHashing: hashing,
     apiKeys: app.apiKeys,
   });
 

@@ -13,6 +13,7 @@ import {
 } from '@peasswap/domain';
 import { sqlStateOf, type Executor } from '../db/client.js';
 import { customers } from '../db/schema/index.js';
+import { assertAttachedTo } from './payment-methods.js';
 import { assertCursorExists, cursorOf, escapeLike, keysetFor, toPage } from './pagination.js';
 import { prepared, SCOPE_PLACEHOLDERS } from './prepared.js';
 import { inScope, type Scope } from './scope.js';
@@ -27,6 +28,7 @@ const customerColumns = {
   phone: customers.phone,
   description: customers.description,
   metadata: customers.metadata,
+  defaultPaymentMethodId: customers.defaultPaymentMethodId,
   createdAt: customers.createdAt,
   updatedAt: customers.updatedAt,
 };
@@ -43,6 +45,7 @@ function toCustomer(row: CustomerRow): Customer {
     phone: row.phone,
     description: row.description,
     metadata: row.metadata,
+    defaultPaymentMethod: row.defaultPaymentMethodId,
     livemode: row.livemode,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -138,6 +141,10 @@ export async function updateCustomer(
         if (!merged.ok) throw merged.error;
         metadata = merged.value;
       }
+      // The customer is locked first, the card second (the order of every such transaction).
+      if (typeof fields.defaultPaymentMethod === 'string') {
+        await assertAttachedTo(tx, scope, fields.defaultPaymentMethod, id, 'defaultPaymentMethod');
+      }
       const [row] = await tx
         .update(customers)
         .set({
@@ -149,6 +156,9 @@ export async function updateCustomer(
           ...(fields.phone !== undefined && { phone: fields.phone }),
           ...(fields.description !== undefined && { description: fields.description }),
           ...(metadata !== undefined && { metadata }),
+          ...(fields.defaultPaymentMethod !== undefined && {
+            defaultPaymentMethodId: fields.defaultPaymentMethod,
+          }),
           updatedAt: sql`now()`,
         })
         .where(and(eq(customers.id, id), inScope(customers, scope), live))

@@ -1,7 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import {
   DomainError,
-  isTestPaymentMethod,
   newId,
   type Payment,
   type PaymentCreate,
@@ -11,6 +10,7 @@ import type { Executor } from '../db/client.js';
 import { customerPaymentTotals, customers, payments } from '../db/schema/index.js';
 import type { PaymentProcessor } from '../payments/processor.js';
 import { customerMissing } from './customers.js';
+import { chargeablePaymentMethod } from './payment-methods.js';
 import { assertCursorExists, cursorOf, keysetFor, toPage } from './pagination.js';
 import { prepared, SCOPE_PLACEHOLDERS } from './prepared.js';
 import { inScope, type Scope } from './scope.js';
@@ -56,7 +56,8 @@ export function toPayment(row: PaymentRow): Payment {
 /**
  * Record a payment and, when it succeeds, add it to the customer's running totals — in one
  * transaction, so analytics never disagree with the payments they summarise. The customer row is
- * share-locked so it cannot be deleted while its payment is being written.
+ * share-locked so it cannot be deleted while its payment is being written, and a saved card so it
+ * cannot be detached; the processor decides the outcome from the card as saved.
  */
 export async function createPayment(
   db: Executor,
@@ -64,13 +65,6 @@ export async function createPayment(
   input: PaymentCreate,
   processor: PaymentProcessor,
 ): Promise<Payment> {
-  const paymentMethod = input.paymentMethod ?? null;
-  if (paymentMethod !== null && !isTestPaymentMethod(paymentMethod)) {
-    throw new DomainError('resource_missing', `No such payment method: '${paymentMethod}'.`, {
-      param: 'paymentMethod',
-      status: 400,
-    });
-  }
   return db.transaction(async (tx) => {
     if (input.customer !== undefined) {
       const [customer] = await tx
@@ -91,6 +85,11 @@ export async function createPayment(
         });
       }
     }
+    // After the customer: locks are taken customer first, payment method second, everywhere.
+    const paymentMethod =
+      input.paymentMethod === undefined
+        ? null
+        : await chargeablePaymentMethod(tx, scope, input.paymentMethod, input.customer ?? null);
     const outcome = processor.charge({
       amount: input.amount,
       currency: input.currency,
@@ -105,7 +104,7 @@ export async function createPayment(
         customerId: input.customer ?? null,
         amount: input.amount,
         currency: input.currency,
-        paymentMethodId: paymentMethod,
+        paymentMethodId: paymentMethod?.id ?? null,
         status: outcome.status,
         failureCode: outcome.failureCode,
         description: input.description ?? null,

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { DomainError, Environment } from '@peasswap/domain';
 import type { ApiKeyAuthenticator } from '../auth/api-keys.js';
 import type { Auth } from '../auth/types.js';
+import type { CardHashing } from '../crypto/card-hashing.js';
 import type { Executor } from '../db/client.js';
 import type { PaymentProcessor } from '../payments/processor.js';
 
@@ -30,6 +31,8 @@ export interface Context {
   authFailure?: DomainError | undefined;
   dashboard?: DashboardHttp | undefined;
   processor: PaymentProcessor;
+  /** Keyed hashes of card numbers (fingerprints), under the server's secret. */
+  cardHashing: CardHashing;
   /** Verified API keys of this process, so a revocation takes effect here at once. */
   apiKeys?: Pick<ApiKeyAuthenticator, 'evict'> | undefined;
 }

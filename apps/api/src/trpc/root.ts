@@ -1,6 +1,7 @@
 import { createCallerFactory, router } from './init.js';
 import { apiKeysRouter } from './routers/api-keys.js';
 import { customersRouter } from './routers/customers.js';
+import { paymentMethodsRouter } from './routers/payment-methods.js';
 import { paymentSchedulesRouter } from './routers/payment-schedules.js';
 import { paymentsRouter } from './routers/payments.js';
 import { sessionRouter } from './routers/session.js';
@@ -9,6 +10,7 @@ import { subscriptionsRouter, testHelpersRouter } from './routers/subscriptions.
 export const appRouter = router({
   customers: customersRouter,
   payments: paymentsRouter,
+  paymentMethods: paymentMethodsRouter,
   session: sessionRouter,
   apiKeys: apiKeysRouter,
   subscriptions: subscriptionsRouter,

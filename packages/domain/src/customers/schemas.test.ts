@@ -313,6 +313,16 @@ describe('CustomerUpdateSchema', () => {
       { metadata: { plan: 'pro', trial: null } },
       { metadata: { plan: 'pro', trial: null } },
     ],
+    [
+      'a default payment method',
+      { defaultPaymentMethod: 'pm_a' },
+      { defaultPaymentMethod: 'pm_a' },
+    ],
+    [
+      'a cleared default payment method',
+      { defaultPaymentMethod: null },
+      { defaultPaymentMethod: null },
+    ],
   ])('changes only what is sent: %s', (_, fields, changes) => {
     expect(CustomerUpdateSchema.parse({ ...VALID_UPDATE, ...fields })).toStrictEqual({
       ...VALID_UPDATE,
@@ -327,6 +337,12 @@ describe('CustomerUpdateSchema', () => {
     ['a null name', { ...VALID_UPDATE, name: null }, 'invalid_type', ['name']],
     ['a null email', { ...VALID_UPDATE, email: null }, 'invalid_type', ['email']],
     ['null metadata', { ...VALID_UPDATE, metadata: null }, 'invalid_type', ['metadata']],
+    [
+      'an empty default payment method',
+      { ...VALID_UPDATE, defaultPaymentMethod: '' },
+      'too_small',
+      ['defaultPaymentMethod'],
+    ],
   ])('rejects %s', (_, input, code, path) => {
     expect(issuesOf(CustomerUpdateSchema, input)).toEqual([{ code, path }]);
   });
@@ -402,6 +418,7 @@ describe('output schemas', () => {
     phone: '+14155550123',
     description: null,
     metadata: { plan: 'pro' },
+    defaultPaymentMethod: null,
     livemode: false,
     createdAt: '2026-11-26T09:30:00.000Z',
     updatedAt: '2026-11-26T09:30:00.000Z',

@@ -90,6 +90,12 @@ export const CustomerUpdateFieldsSchema = z.strictObject({
   phone: CustomerPhoneSchema.nullable().optional().describe('`null` removes the phone number.'),
   description: CustomerDescriptionSchema.nullable().optional().describe('`null` removes it.'),
   metadata: MetadataPatchSchema.optional(),
+  defaultPaymentMethod: ObjectIdSchema.nullable()
+    .optional()
+    .describe(
+      'A payment method attached to this customer, charged when nothing else is named; `null` clears it.',
+    )
+    .meta({ example: 'pm_1MqM05LkdIwHu7ixlDxxO6Mc' }),
 });
 export type CustomerUpdateFields = z.infer<typeof CustomerUpdateFieldsSchema>;
 
@@ -140,6 +146,10 @@ export const CustomerSchema = z
     phone: z.string().nullable().describe('E.164 phone number, or null.'),
     description: z.string().nullable().describe('Free text, or null.'),
     metadata: z.record(z.string(), z.string()).describe('Your key-value pairs.'),
+    defaultPaymentMethod: z
+      .string()
+      .nullable()
+      .describe('The attached payment method charged when nothing else is named, or null.'),
     livemode: z.boolean().describe('true in the live environment, false in test.'),
     createdAt: IsoTimestampSchema.describe('When the customer was created.'),
     updatedAt: IsoTimestampSchema.describe('When the customer last changed.'),

@@ -1,6 +1,7 @@
 /**
  * Simulated card processing: there is no card network here. A payment succeeds unless its payment
- * method is one of the decline test methods, mirroring Stripe's test tokens.
+ * method is one of the decline test methods (Stripe's test tokens) or a saved card whose number is
+ * one of the decline test numbers.
  */
 export const FAILURE_CODES = ['card_declined', 'insufficient_funds'] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
@@ -21,11 +22,21 @@ export function isTestPaymentMethod(id: string): id is TestPaymentMethod {
   return Object.hasOwn(TEST_PAYMENT_METHODS, id);
 }
 
-export function simulateCharge(paymentMethod: string | null): ChargeOutcome {
-  const failureCode =
-    paymentMethod !== null && isTestPaymentMethod(paymentMethod)
-      ? TEST_PAYMENT_METHODS[paymentMethod]
-      : null;
+/**
+ * What the processor is asked to charge: a test method by its name, or a saved card by what the
+ * network knows of it (the decline its number implies, kept when it was saved; never the number).
+ */
+export interface ChargeablePaymentMethod {
+  id: string;
+  savedCard?: { chargeFailureCode: FailureCode | null };
+}
+
+export function simulateCharge(paymentMethod: ChargeablePaymentMethod | null): ChargeOutcome {
+  let failureCode: FailureCode | null = null;
+  if (paymentMethod?.savedCard) failureCode = paymentMethod.savedCard.chargeFailureCode;
+  else if (paymentMethod && isTestPaymentMethod(paymentMethod.id)) {
+    failureCode = TEST_PAYMENT_METHODS[paymentMethod.id];
+  }
   return failureCode === null
     ? { status: 'succeeded', failureCode: null }
     : { status: 'failed', failureCode };

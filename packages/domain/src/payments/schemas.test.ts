@@ -80,12 +80,30 @@ describe('PaymentListQuerySchema', () => {
 });
 
 describe('simulateCharge', () => {
+  const saved = (chargeFailureCode: 'card_declined' | 'insufficient_funds' | null) => ({
+    id: 'pm_saved',
+    savedCard: { chargeFailureCode },
+  });
   it.each([
-    [null, 'succeeded', null],
-    ['pm_card_visa', 'succeeded', null],
-    ['pm_card_chargeDeclined', 'failed', 'card_declined'],
-    ['pm_card_chargeDeclinedInsufficientFunds', 'failed', 'insufficient_funds'],
-  ])('%s → %s', (method, status, failureCode) => {
+    ['no method', null, 'succeeded', null],
+    ['pm_card_visa', { id: 'pm_card_visa' }, 'succeeded', null],
+    ['pm_card_chargeDeclined', { id: 'pm_card_chargeDeclined' }, 'failed', 'card_declined'],
+    [
+      'pm_card_chargeDeclinedInsufficientFunds',
+      { id: 'pm_card_chargeDeclinedInsufficientFunds' },
+      'failed',
+      'insufficient_funds',
+    ],
+    ['a saved card that succeeds', saved(null), 'succeeded', null],
+    ['a saved card that declines', saved('card_declined'), 'failed', 'card_declined'],
+    ['a saved card short of funds', saved('insufficient_funds'), 'failed', 'insufficient_funds'],
+    [
+      'a saved card whose id looks like a test token',
+      { id: 'pm_card_chargeDeclined', savedCard: { chargeFailureCode: null } },
+      'succeeded',
+      null,
+    ],
+  ])('%s → %s', (_label, method, status, failureCode) => {
     expect(simulateCharge(method)).toEqual({ status, failureCode });
   });
 });

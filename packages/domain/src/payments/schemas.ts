@@ -55,7 +55,7 @@ export const PaymentCreateSchema = z.strictObject({
     'The customer paying: a live customer of the same account and environment.',
   ),
   paymentMethod: ObjectIdSchema.optional().describe(
-    'The payment method to charge. Test methods: pm_card_visa (succeeds), pm_card_chargeDeclined, pm_card_chargeDeclinedInsufficientFunds.',
+    'The payment method to charge: a saved card of this account and environment (attached to `customer` when the payment names one, and then it must), or a test method: pm_card_visa (succeeds), pm_card_chargeDeclined, pm_card_chargeDeclinedInsufficientFunds.',
   ),
   description: PaymentDescriptionSchema.optional(),
   metadata: MetadataSchema.optional(),

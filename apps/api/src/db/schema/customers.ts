@@ -20,6 +20,12 @@ export const customers = pgTable(
     phone: text('phone'),
     description: text('description'),
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    /**
+     * A payment method attached to this customer. No foreign key: payment_methods references
+     * customers, and the schema files must not import each other; the queries keep it true
+     * (set only to an attached card, cleared in the transaction that detaches it).
+     */
+    defaultPaymentMethodId: text('default_payment_method_id'),
     searchText: text('search_text')
       .notNull()
       .generatedAlwaysAs(

@@ -10,3 +10,5 @@ export * from './sign-in-attempts.js';
 export * from './subscriptions.js';
 export * from './payment-schedules.js';
 export * from './billing-attempts.js';
+export * from './payment-methods.js';
+export * from './server-secrets.js';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { CardHashing } from '../../crypto/card-hashing.js';
 import type { Database, Executor } from '../../db/client.js';
 import { openTransaction, type OpenTransaction } from '../../db/open-transaction.js';
 import {
@@ -43,10 +44,58 @@ export function databaseOf(request: FastifyRequest, db: Database): Executor {
   return request.idempotency?.transaction.tx ?? db;
 }
 
-function requestHash(request: FastifyRequest): string {
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The card fields whose values never enter a request's hash: only their keyed digests do. */
+const CARD_SECRETS = ['number', 'cvc'];
+
+async function withoutCardSecrets(
+  input: Record<string, unknown>,
+  hashing: CardHashing,
+): Promise<Record<string, unknown>> {
+  const { card } = input;
+  if (!isObject(card) || !CARD_SECRETS.some((field) => Object.hasOwn(card, field))) return input;
+  const masked = { ...card };
+  for (const field of CARD_SECRETS) {
+    if (Object.hasOwn(card, field)) {
+      const digest = await hashing.requestFieldDigest(canonicalJson(card[field]));
+      setOwn(masked, field, `hmac-sha256:${digest}`);
+    }
+  }
+  return { ...input, card: masked };
+}
+
+/**
+ * What a retry must match: method, URL and body. A card's number and CVC are replaced by keyed
+ * digests first, so no hash of them rests in the table (a plain hash of a body holding a card
+ * number is as good as the number: the rest of the body is known, the numbers few enough to try),
+ * while a retry with the same card still matches and another card does not. A tRPC batch carries
+ * one input per call under "0", "1", ...: each is treated the same way.
+ */
+async function requestHash(request: FastifyRequest, hashing: CardHashing): Promise<string> {
+  const raw: unknown = request.body ?? null;
+  let body = raw;
+  if (isObject(raw)) {
+    const masked: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(await withoutCardSecrets(raw, hashing))) {
+      setOwn(masked, key, isObject(value) ? await withoutCardSecrets(value, hashing) : value);
+    }
+    body = masked;
+  }
   return createHash('sha256')
-    .update(`${request.method} ${request.url}\n${canonicalJson(request.body ?? null)}`)
+    .update(`${request.method} ${request.url}\n${canonicalJson(body)}`)
     .digest('hex');
+}
+
+/** An own property even for `__proto__`, as JSON.parse makes them. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown) {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
 
 /**
@@ -73,8 +122,12 @@ const ROLLBACK_TO_SAVEPOINT = sql.raw('rollback to savepoint idempotent_request'
  * takes, so a concurrent retry is told `idempotency_key_in_use`. 5xx answers are not stored, and
  * the writes of a request that failed on our side are rolled back with them.
  */
-export const idempotencyPlugin = fp<{ db: Database; faults?: IdempotencyFaults | undefined }>(
-  (app, { db, faults }, done) => {
+export const idempotencyPlugin = fp<{
+  db: Database;
+  cardHashing: CardHashing;
+  faults?: IdempotencyFaults | undefined;
+}>(
+  (app, { db, cardHashing, faults }, done) => {
     const running = runningKeysOf(db);
 
     const refuse = (request: FastifyRequest, reply: FastifyReply, code: 'reused' | 'in_use') =>
@@ -110,8 +163,12 @@ export const idempotencyPlugin = fp<{ db: Database; faults?: IdempotencyFaults |
 
       let transaction: OpenTransaction | undefined;
       try {
+        // Before the transaction: the card key may have to be read (or made) on the database,
+        // which must not wait behind this request's own transaction (PGlite has one connection),
+        // and the procedures that need it then find it loaded.
+        await cardHashing.ready();
+        const hash = await requestHash(request, cardHashing);
         transaction = await openTransaction(db);
-        const hash = requestHash(request);
         if (!(await lockIdempotencyKey(transaction.tx, scope, key))) {
           await transaction.rollback();
           release();

@@ -6,11 +6,14 @@ import {
   CustomerListQuerySchema,
   CustomerListSchema,
   CustomerSchema,
+  CustomerPaymentMethodsQuerySchema,
   CustomerUpdateSchema,
   DeletedCustomerSchema,
   PaymentListSchema,
+  PaymentMethodListSchema,
 } from '@peasswap/domain';
 import { customerAnalytics } from '../../queries/analytics.js';
+import { listCustomerPaymentMethods } from '../../queries/payment-methods.js';
 import { listCustomerPayments } from '../../queries/payments.js';
 import {
   createCustomer,
@@ -68,7 +71,8 @@ export const customersRouter = router({
         path: '/v1/customers/{id}',
         tags,
         summary: 'Update a customer',
-        description: 'Only the fields sent change; metadata keys merge and `null` removes one.',
+        description:
+          'Only the fields sent change; metadata keys merge and `null` removes one. `defaultPaymentMethod` must be attached to this customer.',
       },
     })
     .input(CustomerUpdateSchema)
@@ -114,6 +118,25 @@ export const customersRouter = router({
       object: 'list' as const,
       ...(await listCustomerPayments(ctx.db, ctx.scope, input)),
       url: `/v1/customers/${input.id}/payments`,
+    })),
+
+  paymentMethods: procedureWith('payment_methods:read')
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/v1/customers/{id}/payment_methods',
+        tags,
+        summary: 'List a customer’s payment methods',
+        description:
+          'The cards attached to the customer (not detached ones), newest first, cursor-paginated.',
+      },
+    })
+    .input(CustomerPaymentMethodsQuerySchema)
+    .output(PaymentMethodListSchema)
+    .query(async ({ ctx, input }) => ({
+      object: 'list' as const,
+      ...(await listCustomerPaymentMethods(ctx.db, ctx.scope, input)),
+      url: `/v1/customers/${input.id}/payment_methods`,
     })),
 
   analytics: procedureWith('payments:read')
