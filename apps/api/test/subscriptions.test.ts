@@ -417,3 +417,72 @@ describe('payment schedules, billed', () => {
     expect((await billingRun(soon(5))).body.charged).toBe(0);
   });
 });
+
+describe('billing with saved cards', () => {
+  async function customerWithDefaultCard(number: string) {
+    const customer = await newCustomer(account.testKey);
+    const card = await http(server, 'POST', '/v1/payment_methods', {
+      key: account.testKey,
+      body: { type: 'card', card: { number, expMonth: 12, expYear: 2034, cvc: '123' }, customer },
+    });
+    expect(card.status, card.text).toBe(200);
+    const updated = await http(server, 'PUT', `/v1/customers/${customer}`, {
+      key: account.testKey,
+      body: { defaultPaymentMethod: card.body.id },
+    });
+    expect(updated.status, updated.text).toBe(200);
+    return { customer, card: card.body.id as string };
+  }
+
+  const subscribeWithout = async (customer: string, extra: Record<string, unknown> = {}) => {
+    const res = await http(server, 'POST', '/v1/subscriptions', {
+      key: account.testKey,
+      body: { customer, amount: 990, currency: 'usd', interval: 'week', ...extra },
+    });
+    expect(res.status, res.text).toBe(200);
+    return res.body;
+  };
+
+  it('charges the customer’s default card when the subscription names none', async () => {
+    const { customer, card } = await customerWithDefaultCard('4242424242424242');
+    const sub = await subscribeWithout(customer);
+    expect(sub).toMatchObject({ status: 'active', defaultPaymentMethod: null });
+    const [first] = (
+      await http(server, 'GET', `/v1/customers/${customer}/payments`, { key: account.testKey })
+    ).body.data;
+    expect(first).toMatchObject({ paymentMethod: card, status: 'succeeded', subscription: sub.id });
+  });
+
+  it('a default card that declines every charge (4000000000000341) ends the trial canceled', async () => {
+    const { customer, card } = await customerWithDefaultCard('4000000000000341');
+    const sub = await subscribeWithout(customer, { trialPeriodDays: 7 });
+    expect((await billingRun(sub.trialEnd)).body).toMatchObject({ failed: 1, canceled: 1 });
+    expect(await retrieve(sub.id)).toMatchObject({
+      status: 'canceled',
+      cancellationReason: 'payment_failed',
+    });
+    const [payment] = await paymentsOf(customer);
+    expect(payment).toMatchObject({
+      status: 'failed',
+      failureCode: 'card_declined',
+      paymentMethod: card,
+    });
+  });
+
+  it('a schedule without its own card charges the customer’s default when each item is due', async () => {
+    const { customer, card } = await customerWithDefaultCard('4242424242424242');
+    const dueAt = new Date(Date.now() + DAY).toISOString();
+    const created = await http(server, 'POST', '/v1/payment_schedules', {
+      key: account.testKey,
+      body: { customer, currency: 'usd', items: [{ amount: 1200, dueAt }] },
+    });
+    expect(created.status, created.text).toBe(200);
+    expect((await billingRun(plus(dueAt, 1000))).body.charged).toBe(1);
+    const [payment] = await paymentsOf(customer);
+    expect(payment).toMatchObject({
+      status: 'succeeded',
+      paymentMethod: card,
+      paymentSchedule: created.body.id,
+    });
+  });
+});

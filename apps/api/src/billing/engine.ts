@@ -12,6 +12,7 @@ import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/client.js';
 import {
   billingAttempts,
+  customers,
   paymentScheduleItems,
   paymentSchedules,
   payments,
@@ -52,9 +53,19 @@ export interface BillingOptions {
 
 type Attempt = typeof billingAttempts.$inferSelect;
 
-/** A subscription as billing reads it: with its account, since a pass may span every account. */
-const dueColumns = { ...subscriptionColumns, accountId: subscriptions.accountId };
-type DueRow = SubscriptionRow & { accountId: string };
+/**
+ * A subscription as billing reads it: with its account, since a pass may span every account, and
+ * its customer's default payment method, charged when the subscription names none (SPEC §6).
+ */
+const dueColumns = {
+  ...subscriptionColumns,
+  accountId: subscriptions.accountId,
+  customerDefaultPaymentMethodId: customers.defaultPaymentMethodId,
+};
+type DueRow = SubscriptionRow & {
+  accountId: string;
+  customerDefaultPaymentMethodId: string | null;
+};
 
 /** The pass's scope as a condition: one account and environment, or every one. */
 const scoped = (table: { accountId: PgColumn; livemode: PgColumn }, scope: Scope | undefined) =>
@@ -109,12 +120,13 @@ async function claimDueSubscriptions(db: Executor, options: BillingOptions, limi
     const due = await tx
       .select(dueColumns)
       .from(subscriptions)
+      .innerJoin(customers, eq(customers.id, subscriptions.customerId))
       .where(
         and(scoped(subscriptions, options.scope), lte(subscriptions.nextBillingAt, options.at)),
       )
       .orderBy(asc(subscriptions.nextBillingAt))
       .limit(limit)
-      .for('update', { skipLocked: true });
+      .for('update', { of: subscriptions, skipLocked: true });
     const attempts: string[] = [];
     let canceled = 0;
     for (const row of due) {
@@ -152,8 +164,9 @@ export async function chargeFirstPeriod(
   const [row] = await tx
     .select(dueColumns)
     .from(subscriptions)
+    .innerJoin(customers, eq(customers.id, subscriptions.customerId))
     .where(eq(subscriptions.id, subscriptionId))
-    .for('update');
+    .for('update', { of: subscriptions });
   if (!row) throw new Error(`subscription ${subscriptionId} vanished before its first charge`);
   const action = dueAction(stateOf(row), options.at);
   if (action.kind !== 'charge') return;
@@ -183,7 +196,7 @@ async function recordAttempt(
       attempt,
       idempotencyKey: `${row.id}:${periodIndex}:${attempt}`,
       customerId: row.customerId,
-      paymentMethodId: row.defaultPaymentMethodId,
+      paymentMethodId: row.defaultPaymentMethodId ?? row.customerDefaultPaymentMethodId,
       amount: row.amount,
       currency: row.currency,
       state: 'pending',
@@ -203,11 +216,15 @@ async function claimDueScheduleItems(db: Executor, options: BillingOptions, limi
         livemode: paymentScheduleItems.livemode,
         amount: paymentScheduleItems.amount,
         customerId: paymentSchedules.customerId,
-        paymentMethodId: paymentSchedules.paymentMethodId,
+        // The schedule's payment method, else the customer's default when the item is due.
+        paymentMethodId: sql<
+          string | null
+        >`coalesce(${paymentSchedules.paymentMethodId}, ${customers.defaultPaymentMethodId})`,
         currency: paymentSchedules.currency,
       })
       .from(paymentScheduleItems)
       .innerJoin(paymentSchedules, eq(paymentSchedules.id, paymentScheduleItems.scheduleId))
+      .innerJoin(customers, eq(customers.id, paymentSchedules.customerId))
       .where(
         and(
           scoped(paymentScheduleItems, options.scope),
