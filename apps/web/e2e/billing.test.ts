@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request, Response } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BrowserGuard, launchChromium, screenshots } from './browser';
 import { startDashboard, type Credentials, type Dashboard } from './server';
@@ -119,6 +119,37 @@ function recordCalls(path: string): Record<string, unknown>[] {
   return sent;
 }
 
+const methodsSection = () => page.getByRole('region', { name: 'Payment methods' });
+const cardRow = (name: string) => methodsSection().getByRole('row').filter({ hasText: name });
+
+interface SavedCard {
+  id: string;
+  card: { brand: string; last4: string };
+}
+
+async function cardsOf(customer: string): Promise<SavedCard[]> {
+  const list = await rest<{ data: SavedCard[] }>(
+    'GET',
+    `/v1/customers/${customer}/payment_methods?limit=100`,
+  );
+  return list.body.data;
+}
+
+async function cardId(customer: string, last4: string): Promise<string> {
+  const card = (await cardsOf(customer)).find((method) => method.card.last4 === last4);
+  expect(card).toBeDefined();
+  return card?.id ?? '';
+}
+
+async function addCard(number: string, expiry: string, cvc: string) {
+  await methodsSection().getByRole('button', { name: 'Add card' }).click();
+  await dialog().getByLabel('Card number').fill(number);
+  await dialog().getByLabel('Expiry').fill(expiry);
+  await dialog().getByLabel('CVC').fill(cvc);
+  await dialog().getByRole('button', { name: 'Add card' }).click();
+  await dialog().waitFor({ state: 'detached' });
+}
+
 async function subscriptionsOf(customer: string): Promise<Subscription[]> {
   const list = await rest<{ data: Subscription[] }>(
     'GET',
@@ -134,16 +165,141 @@ async function horizontalOverflow() {
 }
 
 describe('billing in the dashboard', () => {
-  it('creates a subscription, its amount typed in dollars and sent in cents', async () => {
+  it('adds a card in a dialog, its errors on their fields, and its number in no response after', async () => {
     await signIn(dashboard.owner);
     await openCustomer(ada, 'Ada Lovelace');
+    await methodsSection().getByText('No saved cards yet.').waitFor();
+    const sent = recordCalls('paymentMethods.create');
+
+    await methodsSection().getByRole('button', { name: 'Add card' }).click();
+    const form = dialog();
+    await form.getByLabel('Card number').fill('4242 4242 4242 4241');
+    await form.getByLabel('Expiry').fill('01/20');
+    await form.getByLabel('CVC').fill('12');
+    await form.getByRole('button', { name: 'Add card' }).click();
+    // The domain's own schema, before anything is sent.
+    await form.getByText('This card number is not valid: check it for a mistyped digit.').waitFor();
+    await form.getByText('This card has expired.').waitFor();
+    await form.getByText('The security code is 3 digits (4 for American Express).').waitFor();
+    for (const label of ['Card number', 'Expiry', 'CVC']) {
+      expect(await form.getByLabel(label).getAttribute('aria-invalid')).toBe('true');
+    }
+    await screenshots(page, '18-card-invalid');
+    expect(sent).toEqual([]);
+
+    // The server's refusal lands on its field too. The form checks with the server's schema, so
+    // stand in for a disagreement by changing the CVC on its way out; the answer is the server's.
+    await form.getByLabel('Card number').fill('5555 5555 5555 4444');
+    await form.getByLabel('Expiry').fill('12/34');
+    await form.getByLabel('CVC').fill('123');
+    await page.route('**/trpc/paymentMethods.create**', (route) => {
+      const body = JSON.parse(route.request().postData() ?? '{}') as Record<string, any>;
+      (body['0'] ?? body).card.cvc = '12';
+      return route.continue({ postData: JSON.stringify(body) });
+    });
+    guard.expectFailure(400, '/trpc/paymentMethods.create');
+    await form.getByRole('button', { name: 'Add card' }).click();
+    await form.getByText('The security code is 3 digits (4 for American Express).').waitFor();
+    expect(await form.getByLabel('CVC').getAttribute('aria-invalid')).toBe('true');
+    expect(await form.getByLabel('Card number').getAttribute('aria-invalid')).toBe('false');
+    await page.unroute('**/trpc/paymentMethods.create**');
+
+    // A card that declines outright cannot be saved: the server says so for the whole form.
+    await form.getByLabel('Card number').fill('4000 0000 0000 0002');
+    guard.expectFailure(400, '/trpc/paymentMethods.create');
+    await form.getByRole('button', { name: 'Add card' }).click();
+    await form
+      .getByRole('alert')
+      .filter({ hasText: 'The card was declined, so it cannot be saved to a customer.' })
+      .waitFor();
+
+    // Every answer the page gets from here on, the reload's documents and scripts included.
+    const bodies: Promise<string>[] = [];
+    const record = (response: Response) =>
+      bodies.push(
+        response.body().then(
+          (body) => body.toString('utf8'),
+          () => '',
+        ),
+      );
+    page.on('response', record);
+    await form.getByLabel('Card number').fill('5555 5555 5555 4444');
+    await form.getByRole('button', { name: 'Add card' }).click();
+    await dialog().waitFor({ state: 'detached' });
+    await methodsSection()
+      .getByRole('status')
+      .filter({ hasText: 'Mastercard •••• 4444 was added.' })
+      .waitFor();
+    await cardRow('Mastercard •••• 4444').getByText('12/2034').waitFor();
+    await page.reload();
+    await cardRow('Mastercard •••• 4444').waitFor();
+    page.off('response', record);
+    const answers = await Promise.all(bodies);
+    expect(answers.length).toBeGreaterThan(5);
+    expect(answers.join('\n')).toContain('"last4":"4444"');
+    for (const number of ['5555555555554444', '5555 5555 5555 4444', '5555-5555-5555-4444']) {
+      expect(answers.filter((answer) => answer.includes(number))).toEqual([]);
+      expect(await page.content()).not.toContain(number);
+    }
+    // It was sent (the test watched the right request), and only in the request.
+    expect((sent.at(-1)?.card as { number?: string } | undefined)?.number).toBe(
+      '5555 5555 5555 4444',
+    );
+
+    // Opened again, the dialog holds nothing of the last card.
+    await methodsSection().getByRole('button', { name: 'Add card' }).click();
+    expect(await dialog().getByLabel('Card number').inputValue()).toBe('');
+    expect(await dialog().getByLabel('CVC').inputValue()).toBe('');
+    await page.keyboard.press('Escape');
+    await dialog().waitFor({ state: 'detached' });
+  });
+
+  it('makes a card the default and removes another behind a confirmation', async () => {
+    await addCard('4242 4242 4242 4242', '12/34', '123');
+    await addCard('4000 0000 0000 0341', '12/34', '123');
+    await cardRow('Visa •••• 0341').waitFor();
+    expect(await methodsSection().getByText('Default', { exact: true }).count()).toBe(0);
+
+    await cardRow('Visa •••• 4242').getByRole('button', { name: 'Make default' }).click();
+    await cardRow('Visa •••• 4242').getByText('Default', { exact: true }).waitFor();
+    expect(
+      await cardRow('Visa •••• 4242').getByRole('button', { name: 'Make default' }).count(),
+    ).toBe(0);
+    const visa = await cardId(ada, '4242');
+    const customer = await rest<{ defaultPaymentMethod: string }>('GET', `/v1/customers/${ada}`);
+    expect(customer.body.defaultPaymentMethod).toBe(visa);
+
+    await cardRow('Mastercard •••• 4444').getByRole('button', { name: 'Remove' }).click();
+    const confirm = page.getByRole('alertdialog');
+    await confirm.getByRole('heading', { name: 'Remove Mastercard •••• 4444?' }).waitFor();
+    await screenshots(page, '19-card-remove-confirm');
+    await confirm.getByRole('button', { name: 'Keep card' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await cardRow('Mastercard •••• 4444').getByRole('button', { name: 'Remove' }).click();
+    await confirm.getByRole('button', { name: 'Remove card' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await cardRow('Mastercard •••• 4444').waitFor({ state: 'detached' });
+    await methodsSection()
+      .getByRole('status')
+      .filter({ hasText: 'Mastercard •••• 4444 was removed.' })
+      .waitFor();
+    expect((await cardsOf(ada)).map((method) => method.card.last4).sort()).toEqual([
+      '0341',
+      '4242',
+    ]);
+    await screenshots(page, '19-payment-methods');
+  });
+
+  it('creates a subscription, its amount typed in dollars and sent in cents', async () => {
     await subscriptionsSection().getByText('No subscriptions yet.').waitFor();
     const sent = recordCalls('subscriptions.create');
 
     await subscriptionsSection().getByRole('button', { name: 'Create subscription' }).click();
     const form = dialog();
     await form.getByLabel('Amount').fill('19.999');
-    await form.getByLabel('Payment method').selectOption('pm_card_visa');
+    await form
+      .getByLabel('Payment method')
+      .selectOption({ label: 'Visa •••• 4242, expires 12/2034' });
     await form.getByRole('button', { name: 'Create subscription' }).click();
     await form.getByText('USD amounts have at most 2 decimal places.').waitFor();
     expect(await form.getByLabel('Amount').getAttribute('aria-invalid')).toBe('true');
@@ -161,7 +317,7 @@ describe('billing in the dashboard', () => {
         currency: 'usd',
         interval: 'month',
         intervalCount: 1,
-        defaultPaymentMethod: 'pm_card_visa',
+        defaultPaymentMethod: await cardId(ada, '4242'),
       },
     ]);
 
@@ -174,6 +330,7 @@ describe('billing in the dashboard', () => {
     const row = subscriptionRow('$19.99 every month');
     await row.locator('.status-badge', { hasText: 'Active' }).waitFor();
     await row.getByText(await shownDate(stored?.currentPeriodEnd ?? '')).waitFor();
+    await row.getByText('Visa •••• 4242').waitFor();
     // The first period was charged: the payment and the analytics show it without a reload.
     await page
       .getByRole('region', { name: 'Payments' })
@@ -258,7 +415,10 @@ describe('billing in the dashboard', () => {
     const form = dialog();
     await form.getByLabel('Amount').fill('5');
     await form.getByLabel('Interval').selectOption('year');
-    await form.getByLabel('Payment method').selectOption('pm_card_chargeDeclined');
+    // 4000 0000 0000 0341 attaches, then declines every charge.
+    await form
+      .getByLabel('Payment method')
+      .selectOption({ label: 'Visa •••• 0341, expires 12/2034' });
     await form.getByRole('button', { name: 'Create subscription' }).click();
     await dialog().waitFor({ state: 'detached' });
     await subscriptionsSection().getByText('its first payment failed').waitFor();
@@ -445,6 +605,8 @@ describe('billing in the dashboard', () => {
     const row = subscriptionRow('$5.00 every year');
     await row.locator('.status-badge', { hasText: 'Incomplete' }).waitFor();
     expect(await subscriptionsSection().getByRole('button').count()).toBe(0);
+    await cardRow('Visa •••• 4242').getByText('Default', { exact: true }).waitFor();
+    expect(await methodsSection().getByRole('button').count()).toBe(0);
     const schedules = page.getByRole('region', { name: 'Payment schedules' });
     await schedules.getByRole('article').first().waitFor();
     expect(await schedules.getByRole('button').count()).toBe(0);

@@ -12,3 +12,4 @@ export type CreatedApiKey = Outputs['apiKeys']['create'];
 export type Subscription = Outputs['subscriptions']['retrieve'];
 export type SubscriptionStatus = Subscription['status'];
 export type PaymentSchedule = Outputs['paymentSchedules']['retrieve'];
+export type PaymentMethod = Outputs['paymentMethods']['retrieve'];

@@ -138,6 +138,7 @@ export function CreatePaymentScheduleDialog({
           />
         </div>
         <PaymentMethodSelect
+          customerId={customerId}
           name="paymentMethod"
           value={draft.paymentMethod}
           onValueChange={(value) => edit((current) => ({ ...current, paymentMethod: value }))}

@@ -197,6 +197,7 @@ export function CreateSubscriptionDialog({
           error={errors.trialPeriodDays}
         />
         <PaymentMethodSelect
+          customerId={customerId}
           name="defaultPaymentMethod"
           value={draft.defaultPaymentMethod}
           onValueChange={(value) => change('defaultPaymentMethod', value)}

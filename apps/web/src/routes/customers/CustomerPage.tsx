@@ -10,6 +10,7 @@ import { useTRPC } from '../../lib/trpc';
 import type { Customer } from '../../lib/types';
 import { CustomerAnalyticsCards } from './CustomerAnalyticsCards';
 import { CustomerDetailsForm } from './CustomerDetailsForm';
+import { CustomerPaymentMethods } from './CustomerPaymentMethods';
 import { CustomerPayments } from './CustomerPayments';
 import { CustomerPaymentSchedules } from './CustomerPaymentSchedules';
 import { CustomerSubscriptions } from './CustomerSubscriptions';
@@ -21,6 +22,7 @@ export function CustomerPage() {
   const { environment } = useDashboard();
   const canWrite = useCan('customers:write');
   const canReadSubscriptions = useCan('subscriptions:read');
+  const canReadPaymentMethods = useCan('payment_methods:read');
   const customer = useQuery(trpc.customers.retrieve.queryOptions({ id }));
 
   const back = (
@@ -79,6 +81,8 @@ export function CustomerPage() {
         <h2 id="details-heading">Details</h2>
         {canWrite ? <CustomerDetailsForm customer={data} /> : <ReadOnlyDetails customer={data} />}
       </section>
+
+      {canReadPaymentMethods && <CustomerPaymentMethods customer={data} />}
 
       {canReadSubscriptions && <CustomerSubscriptions customerId={data.id} />}
 

@@ -13,6 +13,7 @@ import { useTRPC } from '../../lib/trpc';
 import type { PaymentSchedule } from '../../lib/types';
 import { invalidateBilling } from './billing-cache';
 import { CreatePaymentScheduleDialog } from './CreatePaymentScheduleDialog';
+import { useCustomerCards } from './customer-cards';
 
 const PAGE_SIZE = 5;
 
@@ -104,7 +105,9 @@ function ScheduleCard({
   canWrite: boolean;
   onCanceled: (notice: string) => void;
 }) {
+  const { nameOf } = useCustomerCards(schedule.customer);
   const remaining = remainingItems(schedule);
+  const method = schedule.paymentMethod;
   const total = schedule.items.reduce((sum, item) => sum + item.amount, 0);
   const count = schedule.items.length;
   const title = `${count} payment${count === 1 ? '' : 's'} of ${formatMoney(total, schedule.currency)} in all`;
@@ -120,7 +123,9 @@ function ScheduleCard({
             <span className={`status-badge status-badge--schedule-${schedule.status}`}>
               {SCHEDULE_STATUS_LABELS[schedule.status]}
             </span>{' '}
-            Created {formatTimestamp(schedule.createdAt)} · <code>{schedule.id}</code>
+            Created {formatTimestamp(schedule.createdAt)} · charged to{' '}
+            {method === null ? 'the customer’s default' : (nameOf(method) ?? <code>{method}</code>)}{' '}
+            · <code>{schedule.id}</code>
           </p>
         </div>
         {canWrite && remaining > 0 && (

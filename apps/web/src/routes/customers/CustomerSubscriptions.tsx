@@ -10,6 +10,7 @@ import { describePrice } from '../../lib/subscriptions';
 import { useTRPC } from '../../lib/trpc';
 import type { Subscription } from '../../lib/types';
 import { CreateSubscriptionDialog } from './CreateSubscriptionDialog';
+import { useCustomerCards } from './customer-cards';
 import { SubscriptionActions } from './SubscriptionActions';
 
 const PAGE_SIZE = 10;
@@ -41,6 +42,7 @@ function createdNotice(subscription: Subscription): Notice {
 export function CustomerSubscriptions({ customerId }: { customerId: string }) {
   const trpc = useTRPC();
   const canWrite = useCan('subscriptions:write');
+  const { nameOf } = useCustomerCards(customerId);
   const [cursor, setCursor] = useState<PageCursor>(FIRST_PAGE);
   const [creating, setCreating] = useState(false);
   const [notice, setNotice] = useState<Notice | undefined>();
@@ -118,7 +120,9 @@ export function CustomerSubscriptions({ customerId }: { customerId: string }) {
                     </td>
                     <td data-label="Payment method">
                       {subscription.defaultPaymentMethod ? (
-                        <code>{subscription.defaultPaymentMethod}</code>
+                        (nameOf(subscription.defaultPaymentMethod) ?? (
+                          <code>{subscription.defaultPaymentMethod}</code>
+                        ))
                       ) : (
                         <span className="table__muted">Customer’s default</span>
                       )}

@@ -1,29 +1,30 @@
-import { TEST_PAYMENT_METHODS, type TestPaymentMethod } from '@peasswap/domain';
-import { useDashboard } from '../../app/DashboardClients';
+import { useQuery } from '@tanstack/react-query';
 import { SelectField } from '../../components/SelectField';
-
-const TEST_METHOD_LABELS: Record<TestPaymentMethod, string> = {
-  pm_card_visa: 'Test card: succeeds',
-  pm_card_chargeDeclined: 'Test card: declined',
-  pm_card_chargeDeclinedInsufficientFunds: 'Test card: insufficient funds',
-};
+import { describeCard, formatExpiry } from '../../lib/cards';
+import { useTRPC } from '../../lib/trpc';
+import { useCustomerCards } from './customer-cards';
 
 /**
- * Which payment method billing charges. Empty means the customer's default, decided when each
- * charge falls due; in test mode the API's test methods can be chosen too.
+ * Which payment method billing charges: one of the customer's saved cards, or (empty) their
+ * default, decided when each charge falls due.
  */
 export function PaymentMethodSelect({
+  customerId,
   name,
   value,
   onValueChange,
   error,
 }: {
+  customerId: string;
   name: string;
   value: string;
   onValueChange: (value: string) => void;
   error?: string | undefined;
 }) {
-  const { environment } = useDashboard();
+  const trpc = useTRPC();
+  const customer = useQuery(trpc.customers.retrieve.queryOptions({ id: customerId }));
+  const { cards, loaded } = useCustomerCards(customerId);
+  const fallback = cards.find((card) => card.id === customer.data?.defaultPaymentMethod);
   return (
     <SelectField
       label="Payment method"
@@ -31,14 +32,19 @@ export function PaymentMethodSelect({
       value={value}
       onValueChange={onValueChange}
       error={error}
+      {...(loaded &&
+        cards.length === 0 && { hint: 'No saved cards: add one under Payment methods.' })}
     >
-      <option value="">The customer’s default</option>
-      {environment === 'test' &&
-        (Object.keys(TEST_PAYMENT_METHODS) as TestPaymentMethod[]).map((id) => (
-          <option key={id} value={id}>
-            {TEST_METHOD_LABELS[id]} ({id})
-          </option>
-        ))}
+      <option value="">
+        {fallback
+          ? `The customer’s default (${describeCard(fallback.card)})`
+          : 'The customer’s default'}
+      </option>
+      {cards.map((card) => (
+        <option key={card.id} value={card.id}>
+          {describeCard(card.card)}, expires {formatExpiry(card.card.expMonth, card.card.expYear)}
+        </option>
+      ))}
     </SelectField>
   );
 }

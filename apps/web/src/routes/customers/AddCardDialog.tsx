@@ -1,0 +1,130 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { DialogActions } from '../../components/DialogActions';
+import { Field } from '../../components/Field';
+import { Modal } from '../../components/Modal';
+import { cardInput, serverCardError, type CardField } from '../../lib/cards';
+import type { FieldErrors } from '../../lib/forms';
+import { useTRPC } from '../../lib/trpc';
+import type { PaymentMethod } from '../../lib/types';
+
+const EMPTY: Record<CardField, string> = { number: '', expiry: '', cvc: '' };
+
+interface AddCardDialogProps {
+  customerId: string;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  onAdded: (paymentMethod: PaymentMethod) => void;
+}
+
+/**
+ * Card number, expiry and CVC, saved to the customer in one call. The number and CVC live only in
+ * this dialog's state and the one request: cleared when it closes or succeeds, never cached (the
+ * mutation is reset, dropping its variables), never autofilled from or into the browser.
+ */
+export function AddCardDialog({ customerId, open, onOpenChange, onAdded }: AddCardDialogProps) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState(EMPTY);
+  const [errors, setErrors] = useState<FieldErrors<CardField>>({});
+
+  const create = useMutation(
+    trpc.paymentMethods.create.mutationOptions({
+      // Dropped from the mutation cache as soon as it settles: its variables hold the number.
+      gcTime: 0,
+      onSuccess: async (paymentMethod) => {
+        setDraft(EMPTY);
+        create.reset();
+        onAdded(paymentMethod);
+        await queryClient.invalidateQueries({
+          queryKey: trpc.customers.paymentMethods.queryKey({ id: customerId }),
+        });
+      },
+      onError: (error) => setErrors(serverCardError(error)),
+    }),
+  );
+
+  function change(field: CardField, value: string) {
+    setDraft((current) => ({ ...current, [field]: value }));
+    if (errors[field] !== undefined || errors.form !== undefined) {
+      setErrors((current) => ({ ...current, [field]: undefined, form: undefined }));
+    }
+  }
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const result = cardInput(customerId, draft);
+    if (!result.ok) {
+      setErrors(result.errors);
+      return;
+    }
+    setErrors({});
+    create.mutate(result.input);
+  }
+
+  function openChange(next: boolean) {
+    if (!next) {
+      setDraft(EMPTY);
+      setErrors({});
+      create.reset();
+    }
+    onOpenChange(next);
+  }
+
+  return (
+    <Modal
+      open={open}
+      onOpenChange={openChange}
+      title="Add a card"
+      description="Only the brand, last four digits and expiry are kept: never the number or the security code."
+    >
+      <form onSubmit={submit} noValidate>
+        <Field
+          label="Card number"
+          name="card-number"
+          inputMode="numeric"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="•••• •••• •••• ••••"
+          value={draft.number}
+          onValueChange={(value) => change('number', value)}
+          error={errors.number}
+        />
+        <div className="form-row">
+          <Field
+            label="Expiry"
+            name="card-expiry"
+            inputMode="numeric"
+            autoComplete="off"
+            placeholder="MM/YY"
+            value={draft.expiry}
+            onValueChange={(value) => change('expiry', value)}
+            error={errors.expiry}
+          />
+          <Field
+            label="CVC"
+            name="card-cvc"
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={4}
+            placeholder="123"
+            value={draft.cvc}
+            onValueChange={(value) => change('cvc', value)}
+            error={errors.cvc}
+          />
+        </div>
+        {errors.form !== undefined && (
+          <p className="form-error" role="alert">
+            {errors.form}
+          </p>
+        )}
+        <DialogActions
+          onCancel={() => openChange(false)}
+          pending={create.isPending}
+          submitLabel="Add card"
+          pendingLabel="Adding…"
+        />
+      </form>
+    </Modal>
+  );
+}
