@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
+import type { FastifyBaseLogger } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
 import { openDatabase, type DatabaseHandle } from '../src/db/client.js';
 import { createAccountWithKeys, createApiKey } from '../src/queries/accounts.js';
 import type { IdempotencyFaults } from '../src/rest/plugins/idempotency.js';
 import { buildServer } from '../src/server.js';
+import { isolatedStore, type IsolatedStore } from './processes.js';
 import type { AppRouter } from '../src/trpc/root.js';
 import type { Permission } from '@peasswap/domain';
 
@@ -28,6 +30,46 @@ export function testDatabase(): Promise<DatabaseHandle> {
 }
 
 export const engine = process.env.DATABASE_URL ? 'postgres' : 'pglite';
+
+/** A database no other test touches (a fresh PGlite folder or PostgreSQL database), migrated. */
+export async function openIsolatedDatabase(): Promise<{
+  store: IsolatedStore;
+  database: DatabaseHandle;
+}> {
+  const store = await isolatedStore();
+  const database = await openStore(store);
+  await database.migrate();
+  return { store, database };
+}
+
+/** Open an isolated store's database (again, after a process that had it open has died). */
+export function openStore(store: IsolatedStore): Promise<DatabaseHandle> {
+  return openDatabase({
+    databaseUrl: store.env.DATABASE_URL,
+    dataDir: store.env.DATA_DIR ?? 'memory://',
+  });
+}
+
+/** A real server on `database` whose every log line, at `trace`, lands in `lines`. */
+export async function startLoggedServer(
+  database: DatabaseHandle,
+): Promise<TestServer & { lines: string[]; log: FastifyBaseLogger }> {
+  const lines: string[] = [];
+  const app = await buildServer({
+    database,
+    logLevel: 'trace',
+    logStream: { write: (line) => lines.push(line) },
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    database,
+    close: () => app.close(),
+    lines,
+    log: app.log,
+  };
+}
 
 export interface TestServer {
   url: string;

@@ -1,18 +1,19 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, rowsOf } from '../src/db/client.js';
+import { rowsOf } from '../src/db/client.js';
 import { createAccountWithKeys } from '../src/queries/accounts.js';
 import type { IdempotencyStep } from '../src/rest/plugins/idempotency.js';
 import {
   http,
   newAccount,
+  openStore,
   startServer,
   testDatabase,
   uniqueEmail,
   type TestAccount,
   type TestServer,
 } from './harness.js';
-import { exitOf, isolatedStore, startServerProcess, type IsolatedStore } from './processes.js';
+import { exitOf, isolatedStore, startServerProcess } from './processes.js';
 
 /**
  * Exactly once under failure: a request with an Idempotency-Key is made to fail at each step
@@ -253,13 +254,6 @@ describe.each(['stored', 'committed'] as const)('a server killed at %s', (step) 
     }
   });
 });
-
-function openStore(store: IsolatedStore) {
-  return openDatabase({
-    databaseUrl: store.env.DATABASE_URL,
-    dataDir: store.env.DATA_DIR ?? 'memory://',
-  });
-}
 
 function firstLine(child: ReturnType<typeof startServerProcess>): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -1,11 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type DatabaseHandle } from '../src/db/client.js';
+import type { DatabaseHandle } from '../src/db/client.js';
 import { createAccountWithKeys } from '../src/queries/accounts.js';
-import { buildServer } from '../src/server.js';
-import { http, type TestServer } from './harness.js';
+import { http, openIsolatedDatabase, startLoggedServer } from './harness.js';
 import { isolatedStore, runCli, type IsolatedStore } from './processes.js';
 
 /**
@@ -26,18 +23,11 @@ const MADE_UP_KEY = 'sk_test_madeUpKeyThatMustNotBeLogged0000';
 
 let store: IsolatedStore;
 let database: DatabaseHandle;
-let app: FastifyInstance;
-let server: TestServer;
+let server: Awaited<ReturnType<typeof startLoggedServer>>;
 let key: string;
-const lines: string[] = [];
 
 beforeAll(async () => {
-  store = await isolatedStore();
-  database = await openDatabase({
-    databaseUrl: store.env.DATABASE_URL,
-    dataDir: store.env.DATA_DIR ?? 'memory://',
-  });
-  await database.migrate();
+  ({ store, database } = await openIsolatedDatabase());
   await database.db.execute(
     sql.raw(`create function refuse_probe() returns trigger language plpgsql as $$
       begin
@@ -49,23 +39,16 @@ beforeAll(async () => {
       when (new.name like 'Probe%') execute function refuse_probe()`),
   );
   key = (await createAccountWithKeys(database.db, 'Logged merchant')).testKey.secret;
-  app = await buildServer({
-    database,
-    logLevel: 'trace',
-    logStream: { write: (line) => lines.push(line) },
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as AddressInfo;
-  server = { url: `http://127.0.0.1:${port}`, database, close: () => app.close() };
+  server = await startLoggedServer(database);
 });
 afterAll(async () => {
-  await app.close();
+  await server.close();
   await database.close();
   await store.cleanup();
 });
 
-const logged = () => lines.join('');
-const entries = () => lines.map((line) => JSON.parse(line) as Record<string, any>);
+const logged = () => server.lines.join('');
+const entries = () => server.lines.map((line) => JSON.parse(line) as Record<string, any>);
 
 /** Everything a caller sent that identifies a person, a key or a card. */
 function expectNothingPersonal(text: string) {
@@ -142,14 +125,14 @@ describe('log calls', () => {
         params: [PERSON.name, PERSON.phone],
         detail: `Key (email)=(${PERSON.email}) already exists.`,
       });
-    app.log.error(leaky());
-    app.log.error(leaky(), 'with a message of its own');
-    app.log.warn({ err: leaky() });
+    server.log.error(leaky());
+    server.log.error(leaky(), 'with a message of its own');
+    server.log.warn({ err: leaky() });
     // Fastify's default error handler logs `({ err }, err.message)`.
     const error = leaky();
-    app.log.error({ err: error }, error.message);
-    app.log.info({ error: leaky(), cause: leaky() }, 'under other names');
-    app.log.error({ err: `thrown text ${PERSON.email}` }, 'a thrown string');
+    server.log.error({ err: error }, error.message);
+    server.log.info({ error: leaky(), cause: leaky() }, 'under other names');
+    server.log.error({ err: `thrown text ${PERSON.email}` }, 'a thrown string');
     const text = logged();
     expectNothingPersonal(text);
     expect(text).toContain('with a message of its own');

@@ -1,16 +1,20 @@
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, rowsOf, type DatabaseHandle } from '../src/db/client.js';
+import { rowsOf, type DatabaseHandle } from '../src/db/client.js';
 import { createAccountWithKeys } from '../src/queries/accounts.js';
-import { buildServer } from '../src/server.js';
-import { engine, http, trpcClient, uniqueEmail, type TestServer } from './harness.js';
-import { isolatedStore, type IsolatedStore } from './processes.js';
+import {
+  engine,
+  http,
+  openIsolatedDatabase,
+  startLoggedServer,
+  trpcClient,
+  uniqueEmail,
+} from './harness.js';
+import type { IsolatedStore } from './processes.js';
 
 /**
  * The number and CVC of a card never rest anywhere (SPEC §6): cards go in through REST and tRPC,
@@ -54,32 +58,18 @@ const cardOf = ({ number, cvc, expYear }: SentCard) => ({
 
 let store: IsolatedStore;
 let database: DatabaseHandle;
-let app: FastifyInstance;
-let server: TestServer;
+let server: Awaited<ReturnType<typeof startLoggedServer>>;
 let key: string;
-const lines: string[] = [];
 
 beforeAll(async () => {
-  store = await isolatedStore();
-  database = await openDatabase({
-    databaseUrl: store.env.DATABASE_URL,
-    dataDir: store.env.DATA_DIR ?? 'memory://',
-  });
-  await database.migrate();
+  ({ store, database } = await openIsolatedDatabase());
   key = (await createAccountWithKeys(database.db, 'Card merchant')).testKey.secret;
-  app = await buildServer({
-    database,
-    logLevel: 'trace',
-    logStream: { write: (line) => lines.push(line) },
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as AddressInfo;
-  server = { url: `http://127.0.0.1:${port}`, database, close: () => app.close() };
+  server = await startLoggedServer(database);
   await sendCards();
-  await app.close();
+  await server.close();
 });
 afterAll(async () => {
-  await app.close();
+  await server.close();
   await database.close().catch(() => undefined);
   await store.cleanup();
 });
@@ -215,9 +205,9 @@ describe('card numbers and CVCs at rest', () => {
   });
 
   it('are nowhere in the server’s log at trace level', () => {
-    expect(app.log.level).toBe('trace');
-    const log = lines.join('');
-    expect(lines.length).toBeGreaterThan(40);
+    expect(server.log.level).toBe('trace');
+    const log = server.lines.join('');
+    expect(server.lines.length).toBeGreaterThan(40);
     expect(log).toContain('/v1/payment_methods');
     expect(leaksIn(log)).toEqual([]);
   });
