@@ -393,6 +393,86 @@ describe('payment schedules: errors', () => {
     }
   });
 
+  it('takes a saved card only when it is attached to that customer, and bills it when due', async () => {
+    const billed = await newAccount('Saved cards');
+    const card = (number: string) => ({
+      number,
+      expMonth: 12,
+      expYear: new Date().getUTCFullYear() + 3,
+      cvc: '123',
+    });
+    const saveCard = async (key: string, number: string, customer?: string) => {
+      const res = await http(server, 'POST', '/v1/payment_methods', {
+        key,
+        body: { type: 'card', card: card(number), ...(customer && { customer }) },
+      });
+      expect(res.status, res.text).toBe(200);
+      return res.body.id as string;
+    };
+    const holder = await newCustomer(billed.testKey);
+    const visa = await saveCard(billed.testKey, '4242424242424242', holder);
+    const declinesCharges = await saveCard(billed.testKey, '4000000000000341', holder);
+    const unattached = await saveCard(billed.testKey, '4242424242424242');
+    const otherCustomers = await saveCard(
+      billed.testKey,
+      '4242424242424242',
+      await newCustomer(billed.testKey),
+    );
+    const otherAccounts = await saveCard(account.testKey, '4242424242424242', await newCustomer());
+    const liveOnes = await saveCard(
+      billed.liveKey,
+      '4242424242424242',
+      await newCustomer(billed.liveKey),
+    );
+
+    for (const paymentMethod of [unattached, otherCustomers, otherAccounts, liveOnes]) {
+      const refused = await createSchedule(
+        {
+          customer: holder,
+          paymentMethod,
+          currency: 'usd',
+          items: [{ amount: 1, dueAt: inDays(1) }],
+        },
+        billed.testKey,
+      );
+      expect(refused.status, paymentMethod).toBe(400);
+      expect(refused.body.error).toMatchObject({
+        code: 'resource_missing',
+        param: 'paymentMethod',
+      });
+    }
+
+    const schedule = async (paymentMethod: string) => {
+      const res = await createSchedule(
+        {
+          customer: holder,
+          paymentMethod,
+          currency: 'usd',
+          items: [{ amount: 900, dueAt: inDays(-1) }],
+        },
+        billed.testKey,
+      );
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.paymentMethod).toBe(paymentMethod);
+      return res.body.id;
+    };
+    const good = await schedule(visa);
+    const bad = await schedule(declinesCharges);
+    expect((await billingRun(new Date().toISOString(), billed.testKey)).body).toMatchObject({
+      charged: 1,
+      failed: 1,
+    });
+    const read = async (id: string) =>
+      (await http(server, 'GET', `/v1/payment_schedules/${id}`, { key: billed.testKey })).body;
+    expect(await read(good)).toMatchObject({
+      status: 'completed',
+      items: [{ status: 'succeeded' }],
+    });
+    // A failed item is not retried, and it leaves nothing scheduled: the schedule is done.
+    expect(await read(bad)).toMatchObject({ status: 'completed', items: [{ status: 'failed' }] });
+    expect((await billingRun(inDays(30), billed.testKey)).body).toMatchObject({ failed: 0 });
+  });
+
   it('answers an unknown id with 404 and an unknown cursor with 400', async () => {
     for (const [method, path] of [
       ['GET', '/v1/payment_schedules/sched_doesnotexist'],
