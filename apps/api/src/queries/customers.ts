@@ -279,3 +279,24 @@ export async function listCustomers(db: Executor, scope: Scope, params: Customer
   const page = toPage(rows, params.limit, params.endingBefore !== undefined);
   return { data: page.data.map(toCustomer), hasMore: page.hasMore };
 }
+
+/** A live customer of the scope, share-locked so it cannot be deleted under the caller. */
+export async function lockLiveCustomer(
+  tx: Executor,
+  scope: Scope,
+  customerId: string,
+): Promise<void> {
+  const [customer] = await tx
+    .select({ id: customers.id })
+    .from(customers)
+    .where(
+      and(eq(customers.id, customerId), inScope(customers, scope), isNull(customers.deletedAt)),
+    )
+    .for('share');
+  if (!customer) {
+    throw new DomainError('resource_missing', `No such customer: '${customerId}'.`, {
+      param: 'customer',
+      status: 400,
+    });
+  }
+}

@@ -11,7 +11,7 @@ import type { Executor } from '../db/client.js';
 import { billingAttempts, paymentScheduleItems, paymentSchedules } from '../db/schema/index.js';
 import { assertCursorExists, keysetFor, toPage } from './pagination.js';
 import { inScope, type Scope } from './scope.js';
-import { lockLiveCustomer } from './subscriptions.js';
+import { lockLiveCustomer } from './customers.js';
 
 type ItemStatus = PaymentSchedule['items'][number]['status'];
 

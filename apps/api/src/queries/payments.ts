@@ -9,7 +9,7 @@ import {
 import type { Executor } from '../db/client.js';
 import { customerPaymentTotals, customers, payments } from '../db/schema/index.js';
 import type { PaymentProcessor } from '../payments/processor.js';
-import { customerMissing } from './customers.js';
+import { customerMissing, lockLiveCustomer } from './customers.js';
 import { chargeablePaymentMethod } from './payment-methods.js';
 import { assertCursorExists, cursorOf, keysetFor, toPage } from './pagination.js';
 import { prepared, SCOPE_PLACEHOLDERS } from './prepared.js';
@@ -66,25 +66,7 @@ export async function createPayment(
   processor: PaymentProcessor,
 ): Promise<Payment> {
   return db.transaction(async (tx) => {
-    if (input.customer !== undefined) {
-      const [customer] = await tx
-        .select({ id: customers.id })
-        .from(customers)
-        .where(
-          and(
-            eq(customers.id, input.customer),
-            inScope(customers, scope),
-            isNull(customers.deletedAt),
-          ),
-        )
-        .for('share');
-      if (!customer) {
-        throw new DomainError('resource_missing', `No such customer: '${input.customer}'.`, {
-          param: 'customer',
-          status: 400,
-        });
-      }
-    }
+    if (input.customer !== undefined) await lockLiveCustomer(tx, scope, input.customer);
     // After the customer: locks are taken customer first, payment method second, everywhere.
     const paymentMethod =
       input.paymentMethod === undefined

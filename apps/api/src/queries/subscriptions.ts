@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import {
   cancelNow,
   DomainError,
@@ -12,7 +12,7 @@ import {
   type SubscriptionUpdate,
 } from '@peasswap/domain';
 import type { Executor } from '../db/client.js';
-import { customers, subscriptions } from '../db/schema/index.js';
+import { subscriptions } from '../db/schema/index.js';
 import { assertCursorExists, keysetFor, toPage } from './pagination.js';
 import { inScope, type Scope } from './scope.js';
 
@@ -116,23 +116,6 @@ export function stateColumns(state: SubscriptionState) {
 
 export function subscriptionMissing(id: string): DomainError {
   return new DomainError('resource_missing', `No such subscription: '${id}'.`, { param: 'id' });
-}
-
-/** A live customer of the scope, share-locked so it cannot be deleted under the caller. */
-export async function lockLiveCustomer(tx: Executor, scope: Scope, customerId: string) {
-  const [customer] = await tx
-    .select({ id: customers.id })
-    .from(customers)
-    .where(
-      and(eq(customers.id, customerId), inScope(customers, scope), isNull(customers.deletedAt)),
-    )
-    .for('share');
-  if (!customer) {
-    throw new DomainError('resource_missing', `No such customer: '${customerId}'.`, {
-      param: 'customer',
-      status: 400,
-    });
-  }
 }
 
 /** Insert a new subscription in its starting state; its first charge (if due now) is billing's. */

@@ -15,10 +15,10 @@ import {
   cancelSubscription,
   insertSubscription,
   listSubscriptions,
-  lockLiveCustomer,
   retrieveSubscription,
   updateSubscription,
 } from '../../queries/subscriptions.js';
+import { lockLiveCustomer } from '../../queries/customers.js';
 import { procedureWith, router } from '../init.js';
 
 const tags = ['Subscriptions'];
