@@ -113,16 +113,12 @@ export function AddCardDialog({ customerId, open, onOpenChange, onAdded }: AddCa
             error={errors.cvc}
           />
         </div>
-        {errors.form !== undefined && (
-          <p className="form-error" role="alert">
-            {errors.form}
-          </p>
-        )}
         <DialogActions
           onCancel={() => openChange(false)}
           pending={create.isPending}
           submitLabel="Add card"
           pendingLabel="Adding…"
+          formError={errors.form}
         />
       </form>
     </Modal>

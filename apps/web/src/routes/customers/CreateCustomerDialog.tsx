@@ -94,16 +94,12 @@ export function CreateCustomerDialog({ open, onOpenChange, onCreated }: CreateCu
           onChange={change}
           phoneHint="Any format; numbers without a country code are read as US."
         />
-        {errors.form !== undefined && (
-          <p className="form-error" role="alert">
-            {errors.form}
-          </p>
-        )}
         <DialogActions
           onCancel={() => openChange(false)}
           pending={create.isPending}
           submitLabel="Create customer"
           pendingLabel="Creating…"
+          formError={errors.form}
         />
       </form>
     </Modal>

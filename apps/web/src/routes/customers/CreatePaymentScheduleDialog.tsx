@@ -219,16 +219,12 @@ export function CreatePaymentScheduleDialog({
             Add payment
           </button>
         </fieldset>
-        {errors.form !== undefined && (
-          <p className="form-error" role="alert">
-            {errors.form}
-          </p>
-        )}
         <DialogActions
           onCancel={() => openChange(false)}
           pending={create.isPending}
           submitLabel="Create schedule"
           pendingLabel="Creating…"
+          formError={errors.form}
         />
       </form>
     </Modal>

@@ -203,16 +203,12 @@ export function CreateSubscriptionDialog({
           onValueChange={(value) => change('defaultPaymentMethod', value)}
           error={errors.defaultPaymentMethod}
         />
-        {errors.form !== undefined && (
-          <p className="form-error" role="alert">
-            {errors.form}
-          </p>
-        )}
         <DialogActions
           onCancel={() => openChange(false)}
           pending={create.isPending}
           submitLabel="Create subscription"
           pendingLabel="Creating…"
+          formError={errors.form}
         />
       </form>
     </Modal>
