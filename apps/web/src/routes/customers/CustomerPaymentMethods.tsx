@@ -2,12 +2,12 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState } from 'react';
 import { useCan } from '../../app/session';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { Pager } from '../../components/Pager';
-import { ErrorNotice, Loading } from '../../components/States';
+import { PagedList } from '../../components/PagedList';
+import { PanelHeader } from '../../components/PanelHeader';
 import { describeCard, formatExpiry, isExpired } from '../../lib/cards';
 import { describeError } from '../../lib/errors';
 import { formatDate } from '../../lib/format';
-import { FIRST_PAGE, pageLinks, type PageCursor } from '../../lib/pagination';
+import { FIRST_PAGE, type PageCursor } from '../../lib/pagination';
 import { useTRPC } from '../../lib/trpc';
 import type { Customer, PaymentMethod } from '../../lib/types';
 import { AddCardDialog } from './AddCardDialog';
@@ -35,41 +35,37 @@ export function CustomerPaymentMethods({ customer }: { customer: Customer }) {
 
   return (
     <section className="panel" aria-labelledby="payment-methods-heading">
-      <div className="panel__header">
-        <h2 id="payment-methods-heading">Payment methods</h2>
-        {canWrite && (
-          <button
-            type="button"
-            className="button button--secondary button--small"
-            onClick={() => {
-              setNotice(undefined);
-              setAdding(true);
-            }}
-          >
-            Add card
-          </button>
-        )}
-      </div>
-      <div className="status-line" role="status">
-        {notice}
-      </div>
+      <PanelHeader
+        headingId="payment-methods-heading"
+        title="Payment methods"
+        action={
+          canWrite
+            ? {
+                label: 'Add card',
+                onClick: () => {
+                  setNotice(undefined);
+                  setAdding(true);
+                },
+              }
+            : undefined
+        }
+        notice={notice}
+      />
       {makeDefault.isError && (
         <p className="form-error" role="alert">
           {describeError(makeDefault.error)}
         </p>
       )}
-      {methods.isPending ? (
-        <Loading label="Loading payment methods…" />
-      ) : methods.isError ? (
-        <ErrorNotice
-          title="Payment methods could not be loaded"
-          error={methods.error}
-          onRetry={() => void methods.refetch()}
-        />
-      ) : methods.data.data.length === 0 ? (
-        <p className="hint">No saved cards yet.</p>
-      ) : (
-        <div aria-busy={methods.isFetching}>
+      <PagedList
+        query={methods}
+        cursor={cursor}
+        onPage={setCursor}
+        loadingLabel="Loading payment methods…"
+        errorTitle="Payment methods could not be loaded"
+        emptyHint="No saved cards yet."
+        pagerLabel="Payment method pages"
+      >
+        {(rows) => (
           <div className="table-scroll">
             <table className="table table--cards">
               <thead>
@@ -85,7 +81,7 @@ export function CustomerPaymentMethods({ customer }: { customer: Customer }) {
                 </tr>
               </thead>
               <tbody>
-                {methods.data.data.map((method) => {
+                {rows.map((method) => {
                   const isDefault = method.id === customer.defaultPaymentMethod;
                   const nameId = `${method.id}-name`;
                   return (
@@ -143,14 +139,8 @@ export function CustomerPaymentMethods({ customer }: { customer: Customer }) {
               </tbody>
             </table>
           </div>
-          <Pager
-            label="Payment method pages"
-            links={pageLinks(cursor, methods.data)}
-            busy={methods.isPlaceholderData}
-            onPage={setCursor}
-          />
-        </div>
-      )}
+        )}
+      </PagedList>
       {canWrite && (
         <>
           <AddCardDialog

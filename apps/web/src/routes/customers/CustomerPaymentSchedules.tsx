@@ -2,12 +2,12 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState } from 'react';
 import { useCan } from '../../app/session';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { Pager } from '../../components/Pager';
-import { ErrorNotice, Loading } from '../../components/States';
+import { PagedList } from '../../components/PagedList';
+import { PanelHeader } from '../../components/PanelHeader';
 import { describeError } from '../../lib/errors';
 import { formatDate, formatTimestamp } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
-import { FIRST_PAGE, pageLinks, type PageCursor } from '../../lib/pagination';
+import { FIRST_PAGE, type PageCursor } from '../../lib/pagination';
 import { ITEM_STATUS_LABELS, remainingItems, SCHEDULE_STATUS_LABELS } from '../../lib/schedules';
 import { useTRPC } from '../../lib/trpc';
 import type { PaymentSchedule } from '../../lib/types';
@@ -33,52 +33,43 @@ export function CustomerPaymentSchedules({ customerId }: { customerId: string })
 
   return (
     <section className="panel" aria-labelledby="schedules-heading">
-      <div className="panel__header">
-        <h2 id="schedules-heading">Payment schedules</h2>
-        {canWrite && (
-          <button
-            type="button"
-            className="button button--secondary button--small"
-            onClick={() => {
-              setNotice(undefined);
-              setCreating(true);
-            }}
-          >
-            Create schedule
-          </button>
-        )}
-      </div>
-      <div className="status-line" role="status">
-        {notice}
-      </div>
-      {schedules.isPending ? (
-        <Loading label="Loading payment schedules…" />
-      ) : schedules.isError ? (
-        <ErrorNotice
-          title="Payment schedules could not be loaded"
-          error={schedules.error}
-          onRetry={() => void schedules.refetch()}
-        />
-      ) : schedules.data.data.length === 0 ? (
-        <p className="hint">No payment schedules yet.</p>
-      ) : (
-        <div aria-busy={schedules.isFetching} className="schedules">
-          {schedules.data.data.map((schedule) => (
+      <PanelHeader
+        headingId="schedules-heading"
+        title="Payment schedules"
+        action={
+          canWrite
+            ? {
+                label: 'Create schedule',
+                onClick: () => {
+                  setNotice(undefined);
+                  setCreating(true);
+                },
+              }
+            : undefined
+        }
+        notice={notice}
+      />
+      <PagedList
+        query={schedules}
+        cursor={cursor}
+        onPage={setCursor}
+        loadingLabel="Loading payment schedules…"
+        errorTitle="Payment schedules could not be loaded"
+        emptyHint="No payment schedules yet."
+        pagerLabel="Payment schedule pages"
+        className="schedules"
+      >
+        {(rows) =>
+          rows.map((schedule) => (
             <ScheduleCard
               key={schedule.id}
               schedule={schedule}
               canWrite={canWrite}
               onCanceled={setNotice}
             />
-          ))}
-          <Pager
-            label="Payment schedule pages"
-            links={pageLinks(cursor, schedules.data)}
-            busy={schedules.isPlaceholderData}
-            onPage={setCursor}
-          />
-        </div>
-      )}
+          ))
+        }
+      </PagedList>
       {canWrite && (
         <CreatePaymentScheduleDialog
           customerId={customerId}

@@ -1,10 +1,9 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Pager } from '../../components/Pager';
-import { ErrorNotice, Loading } from '../../components/States';
+import { PagedList } from '../../components/PagedList';
 import { formatTimestamp, orDash } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
-import { FIRST_PAGE, pageLinks, type PageCursor } from '../../lib/pagination';
+import { FIRST_PAGE, type PageCursor } from '../../lib/pagination';
 import { useTRPC } from '../../lib/trpc';
 
 const PAGE_SIZE = 10;
@@ -23,18 +22,16 @@ export function CustomerPayments({ customerId }: { customerId: string }) {
   return (
     <section className="panel" aria-labelledby="payments-heading">
       <h2 id="payments-heading">Payments</h2>
-      {payments.isPending ? (
-        <Loading label="Loading payments…" />
-      ) : payments.isError ? (
-        <ErrorNotice
-          title="Payments could not be loaded"
-          error={payments.error}
-          onRetry={() => void payments.refetch()}
-        />
-      ) : payments.data.data.length === 0 ? (
-        <p className="hint">No payments yet.</p>
-      ) : (
-        <div aria-busy={payments.isFetching}>
+      <PagedList
+        query={payments}
+        cursor={cursor}
+        onPage={setCursor}
+        loadingLabel="Loading payments…"
+        errorTitle="Payments could not be loaded"
+        emptyHint="No payments yet."
+        pagerLabel="Payment pages"
+      >
+        {(rows) => (
           <div className="table-scroll">
             <table className="table table--cards">
               <thead>
@@ -48,7 +45,7 @@ export function CustomerPayments({ customerId }: { customerId: string }) {
                 </tr>
               </thead>
               <tbody>
-                {payments.data.data.map((payment) => (
+                {rows.map((payment) => (
                   <tr key={payment.id}>
                     <td data-label="Amount" className="table__number table__primary">
                       {formatMoney(payment.amount, payment.currency)}
@@ -70,14 +67,8 @@ export function CustomerPayments({ customerId }: { customerId: string }) {
               </tbody>
             </table>
           </div>
-          <Pager
-            label="Payment pages"
-            links={pageLinks(cursor, payments.data)}
-            busy={payments.isPlaceholderData}
-            onPage={setCursor}
-          />
-        </div>
-      )}
+        )}
+      </PagedList>
     </section>
   );
 }

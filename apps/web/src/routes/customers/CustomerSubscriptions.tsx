@@ -1,11 +1,11 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useCan } from '../../app/session';
-import { Pager } from '../../components/Pager';
-import { ErrorNotice, Loading } from '../../components/States';
+import { PagedList } from '../../components/PagedList';
+import { PanelHeader } from '../../components/PanelHeader';
 import { SubscriptionRenewal, SubscriptionStatus } from '../../components/SubscriptionStatus';
 import { formatDate } from '../../lib/format';
-import { FIRST_PAGE, pageLinks, type PageCursor } from '../../lib/pagination';
+import { FIRST_PAGE, type PageCursor } from '../../lib/pagination';
 import { describePrice } from '../../lib/subscriptions';
 import { useTRPC } from '../../lib/trpc';
 import type { Subscription } from '../../lib/types';
@@ -55,36 +55,33 @@ export function CustomerSubscriptions({ customerId }: { customerId: string }) {
 
   return (
     <section className="panel" aria-labelledby="subscriptions-heading">
-      <div className="panel__header">
-        <h2 id="subscriptions-heading">Subscriptions</h2>
-        {canWrite && (
-          <button
-            type="button"
-            className="button button--secondary button--small"
-            onClick={() => {
-              setNotice(undefined);
-              setCreating(true);
-            }}
-          >
-            Create subscription
-          </button>
-        )}
-      </div>
-      <div className={`status-line${notice?.warning ? ' status-line--warning' : ''}`} role="status">
-        {notice?.message}
-      </div>
-      {subscriptions.isPending ? (
-        <Loading label="Loading subscriptions…" />
-      ) : subscriptions.isError ? (
-        <ErrorNotice
-          title="Subscriptions could not be loaded"
-          error={subscriptions.error}
-          onRetry={() => void subscriptions.refetch()}
-        />
-      ) : subscriptions.data.data.length === 0 ? (
-        <p className="hint">No subscriptions yet.</p>
-      ) : (
-        <div aria-busy={subscriptions.isFetching}>
+      <PanelHeader
+        headingId="subscriptions-heading"
+        title="Subscriptions"
+        action={
+          canWrite
+            ? {
+                label: 'Create subscription',
+                onClick: () => {
+                  setNotice(undefined);
+                  setCreating(true);
+                },
+              }
+            : undefined
+        }
+        notice={notice?.message}
+        warning={notice?.warning}
+      />
+      <PagedList
+        query={subscriptions}
+        cursor={cursor}
+        onPage={setCursor}
+        loadingLabel="Loading subscriptions…"
+        errorTitle="Subscriptions could not be loaded"
+        emptyHint="No subscriptions yet."
+        pagerLabel="Subscription pages"
+      >
+        {(rows) => (
           <div className="table-scroll">
             <table className="table table--cards">
               <thead>
@@ -103,7 +100,7 @@ export function CustomerSubscriptions({ customerId }: { customerId: string }) {
                 </tr>
               </thead>
               <tbody>
-                {subscriptions.data.data.map((subscription) => (
+                {rows.map((subscription) => (
                   <tr key={subscription.id}>
                     <td
                       data-label="Amount"
@@ -141,14 +138,8 @@ export function CustomerSubscriptions({ customerId }: { customerId: string }) {
               </tbody>
             </table>
           </div>
-          <Pager
-            label="Subscription pages"
-            links={pageLinks(cursor, subscriptions.data)}
-            busy={subscriptions.isPlaceholderData}
-            onPage={setCursor}
-          />
-        </div>
-      )}
+        )}
+      </PagedList>
       {canWrite && (
         <CreateSubscriptionDialog
           customerId={customerId}
