@@ -1,10 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
 import { DialogActions } from '../../components/DialogActions';
 import { Field } from '../../components/Field';
 import { Modal } from '../../components/Modal';
 import { cardInput, serverCardError, type CardField } from '../../lib/cards';
-import type { FieldErrors } from '../../lib/forms';
+import { useFieldDraft } from '../../lib/form-draft';
 import { useTRPC } from '../../lib/trpc';
 import type { PaymentMethod } from '../../lib/types';
 
@@ -25,8 +24,7 @@ interface AddCardDialogProps {
 export function AddCardDialog({ customerId, open, onOpenChange, onAdded }: AddCardDialogProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState(EMPTY);
-  const [errors, setErrors] = useState<FieldErrors<CardField>>({});
+  const { draft, setDraft, errors, setErrors, change, submitChecked } = useFieldDraft(EMPTY);
 
   const create = useMutation(
     trpc.paymentMethods.create.mutationOptions({
@@ -44,23 +42,10 @@ export function AddCardDialog({ customerId, open, onOpenChange, onAdded }: AddCa
     }),
   );
 
-  function change(field: CardField, value: string) {
-    setDraft((current) => ({ ...current, [field]: value }));
-    if (errors[field] !== undefined || errors.form !== undefined) {
-      setErrors((current) => ({ ...current, [field]: undefined, form: undefined }));
-    }
-  }
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const result = cardInput(customerId, draft);
-    if (!result.ok) {
-      setErrors(result.errors);
-      return;
-    }
-    setErrors({});
-    create.mutate(result.input);
-  }
+  const submit = submitChecked(
+    (current) => cardInput(customerId, current),
+    (input) => create.mutate(input),
+  );
 
   function openChange(next: boolean) {
     if (!next) {

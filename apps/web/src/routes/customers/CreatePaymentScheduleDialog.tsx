@@ -1,10 +1,11 @@
 import { MAX_SCHEDULE_ITEMS } from '@peasswap/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef } from 'react';
 import { DialogActions } from '../../components/DialogActions';
 import { Field } from '../../components/Field';
 import { Modal } from '../../components/Modal';
 import { dateInputValue } from '../../lib/dates';
+import { useFormDraft } from '../../lib/form-draft';
 import {
   hasScheduleErrors,
   NO_SCHEDULE_ERRORS,
@@ -42,8 +43,10 @@ export function CreatePaymentScheduleDialog({
 }: CreatePaymentScheduleDialogProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState<ScheduleDraft>(firstDraft);
-  const [errors, setErrors] = useState<ScheduleErrors>(NO_SCHEDULE_ERRORS);
+  const { draft, setDraft, errors, setErrors, submitChecked } = useFormDraft<
+    ScheduleDraft,
+    ScheduleErrors
+  >(firstDraft, NO_SCHEDULE_ERRORS);
   const added = useRef(0);
   const amountInputs = useRef(new Map<string, HTMLInputElement>());
   const addButton = useRef<HTMLButtonElement>(null);
@@ -97,16 +100,10 @@ export function CreatePaymentScheduleDialog({
     );
   }
 
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const result = scheduleInput(customerId, draft);
-    if (!result.ok) {
-      setErrors(result.errors);
-      return;
-    }
-    setErrors(NO_SCHEDULE_ERRORS);
-    create.mutate(result.input);
-  }
+  const submit = submitChecked(
+    (current) => scheduleInput(customerId, current),
+    (input) => create.mutate(input),
+  );
 
   function openChange(next: boolean) {
     if (!next) {

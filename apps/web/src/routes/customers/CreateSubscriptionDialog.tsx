@@ -1,12 +1,12 @@
 import { BILLING_INTERVALS, SubscriptionCreateSchema } from '@peasswap/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
 import { DialogActions } from '../../components/DialogActions';
 import { Field } from '../../components/Field';
 import { Modal } from '../../components/Modal';
 import { SelectField } from '../../components/SelectField';
 import { describeError } from '../../lib/errors';
 import { fieldErrorsFromIssues, serverFieldError, type FieldErrors } from '../../lib/forms';
+import { useFieldDraft } from '../../lib/form-draft';
 import { amountFromText } from '../../lib/money';
 import { useTRPC } from '../../lib/trpc';
 import type { Subscription } from '../../lib/types';
@@ -84,8 +84,8 @@ export function CreateSubscriptionDialog({
 }: CreateSubscriptionDialogProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState<Draft>(EMPTY);
-  const [errors, setErrors] = useState<FieldErrors<SubscriptionField>>({});
+  const { draft, setDraft, errors, setErrors, change, submitChecked } =
+    useFieldDraft<SubscriptionField>(EMPTY);
 
   const create = useMutation(
     trpc.subscriptions.create.mutationOptions({
@@ -102,23 +102,10 @@ export function CreateSubscriptionDialog({
     }),
   );
 
-  function change(field: SubscriptionField, value: string) {
-    setDraft((current) => ({ ...current, [field]: value }));
-    if (errors[field] !== undefined || errors.form !== undefined) {
-      setErrors((current) => ({ ...current, [field]: undefined, form: undefined }));
-    }
-  }
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const result = subscriptionInput(customerId, draft);
-    if (!result.ok) {
-      setErrors(result.errors);
-      return;
-    }
-    setErrors({});
-    create.mutate(result.input);
-  }
+  const submit = submitChecked(
+    (current) => subscriptionInput(customerId, current),
+    (input) => create.mutate(input),
+  );
 
   function openChange(next: boolean) {
     if (!next) {
