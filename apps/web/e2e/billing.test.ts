@@ -1,16 +1,19 @@
-import type { Browser, BrowserContext, Page, Request, Response } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BrowserGuard, launchChromium, screenshots } from './browser';
-import { startDashboard, type Credentials, type Dashboard } from './server';
+import type { Page, Request, Response } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshots, type BrowserGuard } from './browser';
+import type { Credentials, Dashboard } from './server';
+import { dashboardSuite, signIn as signInOn } from './suite';
 
 /**
  * Billing on the customer page and the Subscriptions screen, in a real browser against the real
  * server on a fresh database: subscriptions created, canceled at period end and now, and time
  * moved on with the test-mode billing clock rather than by waiting.
  */
+const suite = dashboardSuite();
+/** The REST API with the test-mode secret key. */
+const rest = <T = any>(method: string, path: string, body?: unknown) =>
+  suite.rest<T>(method, path, dashboard.testKey, body);
 let dashboard: Dashboard;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let guard: BrowserGuard;
 
@@ -23,18 +26,6 @@ interface Subscription {
   endedAt: string | null;
 }
 
-async function rest<T = any>(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${dashboard.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${dashboard.testKey}`,
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
-
 async function createCustomer(name: string, email: string): Promise<string> {
   const created = await rest<{ id: string }>('POST', '/v1/customers', { name, email });
   expect(created.status).toBe(200);
@@ -45,51 +36,12 @@ let ada = '';
 let grace = '';
 
 beforeAll(async () => {
-  dashboard = await startDashboard();
-  browser = await launchChromium();
-  guard = new BrowserGuard(dashboard.url);
-  context = await browser.newContext({
-    baseURL: dashboard.url,
-    viewport: { width: 1280, height: 800 },
-  });
-  await guard.attach(context);
-  page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  guard.watch(page);
+  ({ dashboard, page, guard } = suite);
   ada = await createCustomer('Ada Lovelace', 'ada@example.com');
   grace = await createCustomer('Grace Hopper', 'grace@example.com');
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await dashboard?.stop();
-});
-
-// The flows build on one another: after a failure, the rest would only fail for its sake.
-let failed = false;
-beforeEach((context) => {
-  if (failed) context.skip();
-});
-
-afterEach((context) => {
-  const problems = guard.report();
-  if (context.task.result?.state === 'fail' || problems.length > 0) {
-    failed = true;
-    process.stderr.write(
-      `browser problems:\n${problems.join('\n')}\nserver output:\n${dashboard.output()}\n`,
-    );
-  }
-  expect(problems).toEqual([]);
-});
-
-async function signIn(who: Credentials) {
-  await page.goto('/');
-  await page.waitForURL('**/sign-in');
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL('**/customers');
-}
+const signIn = (who: Credentials) => signInOn(page, who);
 
 async function openCustomer(id: string, name: string) {
   await page.goto(`/customers/${id}`);

@@ -1,43 +1,21 @@
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BrowserGuard, launchChromium, screenshots } from './browser';
-import { startDashboard, type Credentials, type Dashboard } from './server';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshots, type BrowserGuard } from './browser';
+import type { Credentials, Dashboard } from './server';
+import { dashboardSuite, signIn as signInOn, type RestCall } from './suite';
 
 /**
  * The dashboard in a real browser against the real server on a fresh database. The flows run in
  * order and share one signed-in page, as a person working through the dashboard would.
  */
+const suite = dashboardSuite({ permissions: ['clipboard-read', 'clipboard-write'] });
+const rest: RestCall<any> = suite.rest;
 let dashboard: Dashboard;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let guard: BrowserGuard;
 
-async function rest<T = any>(method: string, path: string, key: string, body?: unknown) {
-  const res = await fetch(`${dashboard.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
-
 beforeAll(async () => {
-  dashboard = await startDashboard();
-  browser = await launchChromium();
-  guard = new BrowserGuard(dashboard.url);
-  context = await browser.newContext({
-    baseURL: dashboard.url,
-    viewport: { width: 1280, height: 800 },
-    permissions: ['clipboard-read', 'clipboard-write'],
-  });
-  await guard.attach(context);
-  page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  guard.watch(page);
+  ({ dashboard, page, guard } = suite);
   // Enough customers for two pages, made over REST as an integration would.
   for (let n = 1; n <= 22; n += 1) {
     const label = String(n).padStart(2, '0');
@@ -48,37 +26,7 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await dashboard?.stop();
-});
-
-// The flows build on one another: after a failure, the rest would only fail for its sake.
-let failed = false;
-beforeEach((context) => {
-  if (failed) context.skip();
-});
-
-afterEach((context) => {
-  const problems = guard.report();
-  if (context.task.result?.state === 'fail' || problems.length > 0) {
-    failed = true;
-    process.stderr.write(
-      `browser problems:\n${problems.join('\n')}\nserver output:\n${dashboard.output()}\n`,
-    );
-  }
-  expect(problems).toEqual([]);
-});
-
-async function signIn(who: Credentials) {
-  await page.goto('/');
-  await page.waitForURL('**/sign-in');
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL('**/customers');
-  await page.getByRole('heading', { name: 'Customers', level: 1 }).waitFor();
-}
+const signIn = (who: Credentials) => signInOn(page, who);
 
 async function signOut() {
   await page.getByRole('button', { name: 'Sign out' }).click();
