@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FIRST_PAGE, pageLinks } from './pagination';
+import { cursorFromParams, cursorParams, FIRST_PAGE, isFirstPage, pageLinks } from './pagination';
 
 const rows = (...ids: string[]) => ids.map((id) => ({ id }));
 
@@ -43,5 +43,25 @@ describe('pageLinks', () => {
       next: null,
       previous: null,
     });
+  });
+});
+
+describe('the cursor in the URL', () => {
+  it('reads ?after= or ?before=, else the first page', () => {
+    expect(cursorFromParams(new URLSearchParams('after=cus_1'))).toEqual({
+      startingAfter: 'cus_1',
+    });
+    expect(cursorFromParams(new URLSearchParams('before=cus_2'))).toEqual({
+      endingBefore: 'cus_2',
+    });
+    expect(cursorFromParams(new URLSearchParams('q=ada'))).toEqual(FIRST_PAGE);
+    expect(isFirstPage(cursorFromParams(new URLSearchParams('')))).toBe(true);
+  });
+
+  it('writes back what it reads', () => {
+    for (const search of ['after=cus_1', 'before=cus_2', '']) {
+      const cursor = cursorFromParams(new URLSearchParams(search));
+      expect(new URLSearchParams(cursorParams(cursor)).toString()).toBe(search);
+    }
   });
 });

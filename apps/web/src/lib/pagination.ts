@@ -6,6 +6,29 @@ export interface PageCursor {
 
 export const FIRST_PAGE: PageCursor = {};
 
+export function isFirstPage(cursor: PageCursor): boolean {
+  return cursor.startingAfter === undefined && cursor.endingBefore === undefined;
+}
+
+/**
+ * A list screen keeps its page in the URL (?after=, ?before=) so reload, back and links keep it:
+ * the cursor read from the URL, and the URL's parameters for a cursor.
+ */
+export function cursorFromParams(params: URLSearchParams): PageCursor {
+  const after = params.get('after');
+  const before = params.get('before');
+  if (after) return { startingAfter: after };
+  if (before) return { endingBefore: before };
+  return {};
+}
+
+export function cursorParams(cursor: PageCursor): Record<string, string> {
+  return {
+    ...(cursor.startingAfter && { after: cursor.startingAfter }),
+    ...(cursor.endingBefore && { before: cursor.endingBefore }),
+  };
+}
+
 export interface PageLinks {
   /** Older customers: the page after this one's last row. */
   next: PageCursor | null;

@@ -6,7 +6,13 @@ import { CustomersTable } from '../../components/CustomersTable';
 import { Pager } from '../../components/Pager';
 import { EmptyState, ErrorNotice, Loading } from '../../components/States';
 import { useDebouncedValue } from '../../lib/debounce';
-import { pageLinks, type PageCursor } from '../../lib/pagination';
+import {
+  cursorFromParams,
+  cursorParams,
+  isFirstPage,
+  pageLinks,
+  type PageCursor,
+} from '../../lib/pagination';
 import { useTRPC } from '../../lib/trpc';
 import { CreateCustomerDialog } from './CreateCustomerDialog';
 
@@ -14,21 +20,13 @@ const PAGE_SIZE = 20;
 const SEARCH_DELAY_MS = 250;
 
 /** The page's state lives in the URL (?q=, ?after=, ?before=): reload, back and links keep it. */
-function cursorOf(params: URLSearchParams): PageCursor {
-  const after = params.get('after');
-  const before = params.get('before');
-  if (after) return { startingAfter: after };
-  if (before) return { endingBefore: before };
-  return {};
-}
-
 export function CustomersPage() {
   const trpc = useTRPC();
   const canWrite = useCan('customers:write');
   const location = useLocation();
   const [params, setParams] = useSearchParams();
   const query = params.get('q') ?? '';
-  const cursor = cursorOf(params);
+  const cursor = cursorFromParams(params);
   const [search, setSearch] = useState(query);
   const [shownQuery, setShownQuery] = useState(query);
   const settledSearch = useDebouncedValue(search, SEARCH_DELAY_MS);
@@ -65,8 +63,7 @@ export function CustomersPage() {
   function goTo(next: PageCursor) {
     setParams({
       ...(query && { q: query }),
-      ...(next.startingAfter && { after: next.startingAfter }),
-      ...(next.endingBefore && { before: next.endingBefore }),
+      ...cursorParams(next),
     });
   }
 
@@ -77,7 +74,7 @@ export function CustomersPage() {
     setParams({});
   }
 
-  const onFirstPage = cursor.startingAfter === undefined && cursor.endingBefore === undefined;
+  const onFirstPage = isFirstPage(cursor);
 
   return (
     <>

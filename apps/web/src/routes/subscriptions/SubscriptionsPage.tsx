@@ -3,28 +3,28 @@ import { useSearchParams } from 'react-router';
 import { Pager } from '../../components/Pager';
 import { SelectField } from '../../components/SelectField';
 import { EmptyState, ErrorNotice, Loading } from '../../components/States';
-import { pageLinks, type PageCursor } from '../../lib/pagination';
+import {
+  cursorFromParams,
+  cursorParams,
+  isFirstPage,
+  pageLinks,
+  type PageCursor,
+} from '../../lib/pagination';
 import { parseStatusFilter, STATUS_FILTERS, STATUS_LABELS } from '../../lib/subscriptions';
 import { useTRPC } from '../../lib/trpc';
 import { SubscriptionsTable } from './SubscriptionsTable';
 
 const PAGE_SIZE = 20;
 
-/** The page's state lives in the URL (?status=, ?after=, ?before=), like the customers list. */
-function cursorOf(params: URLSearchParams): PageCursor {
-  const after = params.get('after');
-  const before = params.get('before');
-  if (after) return { startingAfter: after };
-  if (before) return { endingBefore: before };
-  return {};
-}
-
-/** Every subscription of the environment, newest first, filtered by status. */
+/**
+ * Every subscription of the environment, newest first, filtered by status. The page's state lives
+ * in the URL (?status=, ?after=, ?before=), like the customers list.
+ */
 export function SubscriptionsPage() {
   const trpc = useTRPC();
   const [params, setParams] = useSearchParams();
   const status = parseStatusFilter(params.get('status'));
-  const cursor = cursorOf(params);
+  const cursor = cursorFromParams(params);
   const subscriptions = useQuery(
     trpc.subscriptions.list.queryOptions(
       { limit: PAGE_SIZE, ...(status !== 'all' && { status }), ...cursor },
@@ -35,12 +35,11 @@ export function SubscriptionsPage() {
   function goTo(next: PageCursor) {
     setParams({
       ...(status !== 'all' && { status }),
-      ...(next.startingAfter && { after: next.startingAfter }),
-      ...(next.endingBefore && { before: next.endingBefore }),
+      ...cursorParams(next),
     });
   }
 
-  const onFirstPage = cursor.startingAfter === undefined && cursor.endingBefore === undefined;
+  const onFirstPage = isFirstPage(cursor);
   const statusWord = status === 'all' ? '' : `${STATUS_LABELS[status].toLowerCase()} `;
 
   return (
