@@ -21,18 +21,13 @@ export function Field({
   multiline = false,
   ...input
 }: FieldProps) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const invalid = error !== undefined && error !== null && error !== false;
-  const describedBy = [invalid ? errorId : undefined, hint ? hintId : undefined]
-    .filter(Boolean)
-    .join(' ');
+  const described = useDescribedControl(error, hint);
+  const { id, invalid, describedBy } = described;
   const shared = {
     id,
     value,
     'aria-invalid': invalid,
-    'aria-describedby': describedBy || undefined,
+    'aria-describedby': describedBy,
   };
   return (
     <div className="field">
@@ -50,6 +45,35 @@ export function Field({
       ) : (
         <input {...input} {...shared} onChange={(event) => onValueChange(event.target.value)} />
       )}
+      <FieldMessages control={described} hint={hint} error={error} />
+    </div>
+  );
+}
+
+/** The ids that tie a form control to its hint and its error, and whether it has an error. */
+export function useDescribedControl(error: ReactNode, hint: string | undefined) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const invalid = error !== undefined && error !== null && error !== false;
+  const describedBy = [invalid ? errorId : undefined, hint ? hintId : undefined]
+    .filter(Boolean)
+    .join(' ');
+  return { id, hintId, errorId, invalid, describedBy: describedBy || undefined };
+}
+
+/** A control's hint, then its error: the paragraphs its aria-describedby names. */
+export function FieldMessages({
+  control: { hintId, errorId, invalid },
+  hint,
+  error,
+}: {
+  control: ReturnType<typeof useDescribedControl>;
+  hint: string | undefined;
+  error: ReactNode;
+}) {
+  return (
+    <>
       {hint && (
         <p id={hintId} className="field__hint">
           {hint}
@@ -60,6 +84,6 @@ export function Field({
           {error}
         </p>
       )}
-    </div>
+    </>
   );
 }

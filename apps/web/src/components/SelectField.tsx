@@ -1,4 +1,5 @@
-import { useId, type ReactNode, type SelectHTMLAttributes } from 'react';
+import type { ReactNode, SelectHTMLAttributes } from 'react';
+import { FieldMessages, useDescribedControl } from './Field';
 
 interface SelectFieldProps extends Omit<
   SelectHTMLAttributes<HTMLSelectElement>,
@@ -22,13 +23,8 @@ export function SelectField({
   children,
   ...select
 }: SelectFieldProps) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const invalid = error !== undefined && error !== null && error !== false;
-  const describedBy = [invalid ? errorId : undefined, hint ? hintId : undefined]
-    .filter(Boolean)
-    .join(' ');
+  const described = useDescribedControl(error, hint);
+  const { id, invalid, describedBy } = described;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -37,21 +33,12 @@ export function SelectField({
         id={id}
         value={value}
         aria-invalid={invalid}
-        aria-describedby={describedBy || undefined}
+        aria-describedby={describedBy}
         onChange={(event) => onValueChange(event.target.value)}
       >
         {children}
       </select>
-      {hint && (
-        <p id={hintId} className="field__hint">
-          {hint}
-        </p>
-      )}
-      {invalid && (
-        <p id={errorId} className="field__error">
-          {error}
-        </p>
-      )}
+      <FieldMessages control={described} hint={hint} error={error} />
     </div>
   );
 }
