@@ -33,6 +33,7 @@ interface CustomerRow {
   phone: string | null;
   description: string | null;
   metadata: Record<string, string>;
+  default_payment_method_id: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -48,6 +49,8 @@ interface PaymentRow {
   failure_code: string | null;
   description: string | null;
   metadata: Record<string, string>;
+  subscription_id: string | null;
+  payment_schedule_id: string | null;
   created_at: Date;
 }
 
@@ -59,6 +62,7 @@ const customer = (row: CustomerRow) => ({
   phone: row.phone,
   description: row.description,
   metadata: row.metadata,
+  defaultPaymentMethod: row.default_payment_method_id,
   livemode: row.livemode,
   createdAt: row.created_at.toISOString(),
   updatedAt: row.updated_at.toISOString(),
@@ -75,6 +79,8 @@ const payment = (row: PaymentRow) => ({
   failureCode: row.failure_code,
   description: row.description,
   metadata: row.metadata,
+  subscription: row.subscription_id,
+  paymentSchedule: row.payment_schedule_id,
   livemode: row.livemode,
   createdAt: row.created_at.toISOString(),
 });
@@ -107,7 +113,7 @@ async function listCustomers(query: URLSearchParams) {
   const email = query.get('email');
   const text = query.get('query');
   const rows = await sql<CustomerRow[]>`
-    select "id", "livemode", "name", "email", "phone", "description", "metadata", "created_at", "updated_at"
+    select "id", "livemode", "name", "email", "phone", "description", "metadata", "default_payment_method_id", "created_at", "updated_at"
     from "customers"
     where (("customers"."account_id" = ${accountId} and "customers"."livemode" = ${livemode})
       and "customers"."deleted_at" is null
@@ -124,7 +130,7 @@ async function listCustomers(query: URLSearchParams) {
 
 async function retrieveCustomer(id: string) {
   const [row] = await sql<CustomerRow[]>`
-    select "id", "livemode", "name", "email", "phone", "description", "metadata", "created_at", "updated_at"
+    select "id", "livemode", "name", "email", "phone", "description", "metadata", "default_payment_method_id", "created_at", "updated_at"
     from "customers"
     where ("customers"."id" = ${id} and ("customers"."account_id" = ${accountId}
       and "customers"."livemode" = ${livemode}) and "customers"."deleted_at" is null)`;
@@ -137,7 +143,7 @@ async function createCustomer(body: { name: string; email: string }) {
     values (${newId('customer')}, ${accountId}, ${livemode}, ${body.name}, ${body.email},
             ${emailIdentity(body.email)}, ${null}, ${null}, ${sql.json({})})
     on conflict ("account_id", "livemode", "email_identity") where "customers"."deleted_at" is null do nothing
-    returning "id", "livemode", "name", "email", "phone", "description", "metadata", "created_at", "updated_at"`;
+    returning "id", "livemode", "name", "email", "phone", "description", "metadata", "default_payment_method_id", "created_at", "updated_at"`;
   return row ? ([200, customer(row)] as const) : ([409, notFound] as const);
 }
 
@@ -145,7 +151,7 @@ async function customerPayments(id: string, query: URLSearchParams) {
   const limit = Number(query.get('limit') ?? 10);
   const rows = await sql<PaymentRow[]>`
     select "id", "livemode", "customer_id", "amount", "currency", "payment_method_id", "status",
-           "failure_code", "description", "metadata", "created_at"
+           "failure_code", "description", "metadata", "subscription_id", "payment_schedule_id", "created_at"
     from "payments"
     where (("payments"."account_id" = ${accountId} and "payments"."livemode" = ${livemode})
       and "payments"."customer_id" = ${id}
