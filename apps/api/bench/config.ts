@@ -12,8 +12,20 @@ export interface BenchConfig {
   setupOnly: boolean;
   /** The ceiling also sends the API's two API-key statements per request (a diagnostic). */
   ceilingAuth: boolean;
-  /** Scenario names to run (all when empty). */
+  /** Scenario names to run (all when empty); `billing` is the billing engine's part. */
   only: string[];
+  billing: {
+    /** Subscriptions due at once, renewed by each measured run. */
+    due: number;
+    /** Subscriptions not due, in another account: what an empty pass must not read. */
+    idle: number;
+    /** Empty passes timed, in each state. */
+    emptyPasses: number;
+    /** Processes billing at once, one run each. */
+    processes: number[];
+    /** Write a `--cpu-prof` profile of each billing process (diagnostic). */
+    cpuProfile: boolean;
+  };
 }
 
 function whole(name: string, value: string | undefined, fallback: number): number {
@@ -34,6 +46,11 @@ export function readBenchConfig(argv = process.argv.slice(2), env = process.env)
       only: { type: 'string' },
       'setup-only': { type: 'boolean', default: false },
       'ceiling-auth': { type: 'boolean', default: false },
+      'billing-due': { type: 'string' },
+      'billing-idle': { type: 'string' },
+      'billing-empty-passes': { type: 'string' },
+      'billing-processes': { type: 'string' },
+      'billing-cpu-prof': { type: 'boolean', default: false },
     },
   });
   return {
@@ -46,5 +63,19 @@ export function readBenchConfig(argv = process.argv.slice(2), env = process.env)
     setupOnly: values['setup-only'] ?? false,
     ceilingAuth: (values['ceiling-auth'] ?? false) || env.BENCH_CEILING_AUTH === '1',
     only: (values.only ?? env.BENCH_ONLY ?? '').split(',').filter(Boolean),
+    billing: {
+      due: whole('billing-due', values['billing-due'] ?? env.BENCH_BILLING_DUE, 100_000),
+      idle: whole('billing-idle', values['billing-idle'] ?? env.BENCH_BILLING_IDLE, 1_000_000),
+      emptyPasses: whole(
+        'billing-empty-passes',
+        values['billing-empty-passes'] ?? env.BENCH_BILLING_EMPTY_PASSES,
+        200,
+      ),
+      processes: (values['billing-processes'] ?? env.BENCH_BILLING_PROCESSES ?? '1,2')
+        .split(',')
+        .filter(Boolean)
+        .map((n) => whole('billing-processes', n, 1)),
+      cpuProfile: (values['billing-cpu-prof'] ?? false) || env.BENCH_BILLING_CPU_PROF === '1',
+    },
   };
 }

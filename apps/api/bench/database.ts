@@ -42,14 +42,14 @@ export function benchDatabaseName(customers: number, payments: number): string {
     : `peasswap_bench_${customers}c_${payments}p`;
 }
 
-function withDatabase(url: string, name: string): string {
+export function withDatabase(url: string, name: string): string {
   const target = new URL(url);
   target.pathname = `/${name}`;
   return target.toString();
 }
 
 /** The CLI, exactly as `pnpm cli` runs it, against the bench database. */
-function cli(args: string[], databaseUrl: string): Promise<Record<string, unknown>> {
+export function cli(args: string[], databaseUrl: string): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       process.execPath,

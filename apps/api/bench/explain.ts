@@ -66,29 +66,49 @@ export function explainTargets(input: {
   ];
 }
 
-export async function explainAll(
-  url: string,
-  scope: Scope,
-  targets: ExplainTarget[],
-): Promise<ExplainedQuery[]> {
+export interface RecordedStatement {
+  statement: string;
+  params: unknown[];
+}
+
+/** A Drizzle instance on its own connection whose logger keeps every statement it sends. */
+export function recordingDatabase(url: string): {
+  db: Database;
+  recorded: RecordedStatement[];
+  close: () => Promise<void>;
+} {
   const client = postgres(url, { max: 1, onnotice: () => undefined });
-  let recorded: { statement: string; params: unknown[] }[] = [];
+  const recorded: RecordedStatement[] = [];
   const db = drizzle({
     client,
     schema,
     logger: { logQuery: (statement, params) => void recorded.push({ statement, params }) },
   }) as unknown as Database;
+  return { db, recorded, close: () => client.end() };
+}
+
+/**
+ * Each statement under `EXPLAIN (ANALYZE, BUFFERS)` with its own parameters, inside a transaction
+ * that is rolled back: the billing engine's claims are `SELECT ... FOR UPDATE`, and an explained
+ * run must leave nothing behind, not even a lock.
+ */
+export async function explainStatements(
+  url: string,
+  statements: (RecordedStatement & { name: string })[],
+): Promise<ExplainedQuery[]> {
+  const client = postgres(url, { max: 1, onnotice: () => undefined });
   const explained: ExplainedQuery[] = [];
   try {
-    for (const target of targets) {
-      recorded = [];
-      await target.run(db, scope);
-      for (const { statement, params } of recorded) {
+    for (const { name, statement, params } of statements) {
+      await client.unsafe('begin');
+      try {
         const rows = await client.unsafe<{ 'QUERY PLAN': string }[]>(
           `explain (analyze, buffers) ${statement}`,
           params as postgres.ParameterOrJSON<never>[],
         );
-        explained.push({ name: target.name, statement, plan: rows.map((r) => r['QUERY PLAN']) });
+        explained.push({ name, statement, plan: rows.map((r) => r['QUERY PLAN']) });
+      } finally {
+        await client.unsafe('rollback');
       }
     }
   } finally {
@@ -97,11 +117,30 @@ export async function explainAll(
   return explained;
 }
 
+export async function explainAll(
+  url: string,
+  scope: Scope,
+  targets: ExplainTarget[],
+): Promise<ExplainedQuery[]> {
+  const { db, recorded, close } = recordingDatabase(url);
+  const statements: (RecordedStatement & { name: string })[] = [];
+  try {
+    for (const target of targets) {
+      const before = recorded.length;
+      await target.run(db, scope);
+      statements.push(...recorded.slice(before).map((r) => ({ ...r, name: target.name })));
+    }
+  } finally {
+    await close();
+  }
+  return explainStatements(url, statements);
+}
+
 /** The lines worth keeping: the nodes, their conditions and buffers, and the timings. */
 export function keyLines(plan: string[]): string[] {
   return plan
     .filter((line) =>
-      /Scan|Sort|Limit|Cond|Filter|Rows Removed|Heap|Buffers|Execution Time|Planning Time|Nested|Join|Aggregate/.test(
+      /Scan|Sort|Limit|Cond|Filter|Rows Removed|Heap|Buffers|Execution Time|Planning Time|Nested|Join|Aggregate|LockRows/.test(
         line,
       ),
     )

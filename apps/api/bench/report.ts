@@ -1,4 +1,5 @@
-import type { SeedState } from './database.js';
+import type { ApiBenchReport } from './api.js';
+import type { BillingBenchReport, RenewalRun } from './billing.js';
 import type { LoadResult } from './load.js';
 
 export interface Measurement {
@@ -30,25 +31,50 @@ export interface BenchReport {
     warmup: number;
     connections: number;
     ceilingAuth: boolean;
+    only: string[];
   };
-  database: { name: string; reused: boolean; seed: SeedState };
-  measurements: Measurement[];
-  plans: { name: string; statement: string; plan: string[]; keyLines: string[] }[];
+  /** The API against its ceiling; null when only billing ran. */
+  api: ApiBenchReport | null;
+  /** The billing engine; null when only API scenarios ran. */
+  billing: BillingBenchReport | null;
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => n.toFixed(2);
 const pct = (n: number) => `${Math.round(n * 100)}%`;
 
-/** The report as Markdown: machine, seed, results table, and the plans' key lines. */
+const plansMarkdown = (plans: ApiBenchReport['plans']) =>
+  plans.flatMap((plan) => [
+    `### ${plan.name}`,
+    '',
+    '```',
+    plan.statement,
+    '',
+    ...plan.keyLines,
+    '```',
+    '',
+  ]);
+
+/** The report as Markdown: machine, then each part that ran. */
 export function renderMarkdown(report: BenchReport): string {
-  const { machine, config, database } = report;
-  const seed = database.seed;
+  const { machine } = report;
   const lines = [
     `# Benchmark run ${report.finishedAt}`,
     '',
     `Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB; Node ${machine.node}; ${machine.postgres}`,
     `PostgreSQL settings: ${machine.postgresSettings}`,
+    '',
+    ...(report.api ? apiMarkdown(report, report.api) : []),
+    ...(report.billing ? billingMarkdown(report.billing) : []),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function apiMarkdown(report: BenchReport, api: ApiBenchReport): string[] {
+  const { config } = report;
+  const { database } = api;
+  const seed = database.seed;
+  const lines = [
     `Data: ${int(config.customers)} customers, ${int(config.payments)} payments in one account (database ${database.name}, ${database.reused ? 'reused' : 'seeded by this run'})`,
     `Seed: ${seed.seed.seconds.toFixed(1)} s, ${int(seed.seed.rowsPerSecond)} rows/s overall (customers ${int(seed.seed.customersPerSecond)}/s, payments with totals ${int(seed.seed.paymentsPerSecond)}/s), ${int(seed.seed.totals)} totals rows; vacuum (analyze) ${seed.vacuumSeconds.toFixed(1)} s`,
     `Load: autocannon on 127.0.0.1, ${config.duration} s per run after ${config.warmup} s warm-up; latencies in ms`,
@@ -58,13 +84,13 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     '| scenario | conns | API req/s | API p50 | API p99 | ceiling req/s | ceiling p50 | ceiling p99 | API / ceiling | same answer |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |',
-    ...report.measurements.map(
+    ...api.measurements.map(
       (m) =>
         `| ${m.label} | ${m.connections} | ${int(m.api.requestsPerSecond)} | ${ms(m.api.p50)} | ${ms(m.api.p99)} | ${int(m.ceiling.requestsPerSecond)} | ${ms(m.ceiling.p50)} | ${ms(m.ceiling.p99)} | ${pct(m.ratio)} | ${m.sameAnswer === null ? '–' : m.sameAnswer ? 'yes' : 'NO'} |`,
     ),
     '',
   ];
-  const failures = report.measurements.filter(
+  const failures = api.measurements.filter(
     (m) => m.api.non2xx + m.api.errors + m.ceiling.non2xx + m.ceiling.errors > 0,
   );
   for (const m of failures) {
@@ -72,9 +98,63 @@ export function renderMarkdown(report: BenchReport): string {
       `Failures in ${m.scenario}@${m.connections}: api ${m.api.non2xx} non-2xx, ${m.api.errors} errors; ceiling ${m.ceiling.non2xx} non-2xx, ${m.ceiling.errors} errors`,
     );
   }
-  lines.push('## Plans (EXPLAIN (ANALYZE, BUFFERS), key lines)', '');
-  for (const plan of report.plans) {
-    lines.push(`### ${plan.name}`, '', '```', plan.statement, '', ...plan.keyLines, '```', '');
+  lines.push('## Plans (EXPLAIN (ANALYZE, BUFFERS), key lines)', '', ...plansMarkdown(api.plans));
+  return lines;
+}
+
+/**
+ * Payments recorded per second in each tenth of the payments, from the per-second samples; the
+ * first tenth counts from the last sample before any payment, so the claim phase is left out.
+ * Flat means the cost per renewal does not grow as the queue drains.
+ */
+function tenths(run: RenewalRun): string {
+  const points = [{ second: 0, payments: 0 }, ...run.progress];
+  const total = run.check.payments;
+  const marks: string[] = [];
+  for (let tenth = 1; tenth <= 10; tenth += 1) {
+    const from =
+      tenth === 1
+        ? points.filter((p) => p.payments === 0).at(-1)
+        : points.find((p) => p.payments >= (total * (tenth - 1)) / 10);
+    const to = points.find((p) => p.payments >= (total * tenth) / 10);
+    if (!from || !to || to.second === from.second) continue;
+    marks.push(int((to.payments - from.payments) / (to.second - from.second)));
   }
-  return `${lines.join('\n')}\n`;
+  return marks.join(' · ');
+}
+
+function billingMarkdown(billing: BillingBenchReport): string[] {
+  const { database } = billing;
+  const seed = database.seed;
+  const seconds = (values: number[]) => values.map((v) => v.toFixed(1)).join(' + ');
+  return [
+    '## Billing engine',
+    '',
+    `Data: ${int(seed.due)} subscriptions due in one account, ${int(seed.idle)} not due in another (database ${database.name}, ${database.reused ? 'reused' : `seeded by this run in ${seed.seconds.toFixed(1)} s`}); each run starts from the same reset (due again, no attempts or payments, vacuumed).`,
+    'Renewals: one pass per process (`runBilling` with the simulated processor, as `pnpm cli billing run`), the processes started together; timed from the start to the last process done.',
+    '',
+    '| processes | seconds | renewals/s | claim phase s | finish phase s | Node CPU s | backend CPU s | load avg | charged | payments | paid twice | pending after | renewed | check |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |',
+    ...billing.renewals.map(
+      (r) =>
+        `| ${r.processes} | ${r.seconds.toFixed(1)} | **${int(r.renewalsPerSecond)}** | ${seconds(r.workers.map((w) => w.claimSeconds))} | ${seconds(r.workers.map((w) => w.finishSeconds))} | ${seconds(r.workers.map((w) => w.nodeCpuSeconds))} | ${seconds(r.workers.map((w) => w.backendCpuSeconds ?? Number.NaN))} | ${r.loadAverage.toFixed(1)} | ${int(r.workers.reduce((n, w) => n + w.run.charged, 0))} | ${int(r.check.payments)} | ${r.check.subscriptionsPaidTwice} | ${r.check.pendingAttempts} | ${int(r.check.renewed)} | ${r.check.ok ? 'ok' : 'FAILED'} |`,
+    ),
+    '',
+    'Payments recorded per second in each tenth of the payments (claim phase left out):',
+    '',
+    ...billing.renewals.map((r) => `- ${r.processes} process(es): ${tenths(r)}`),
+    '',
+    'Empty passes (nothing due), ms per whole pass, in process; p50/p99 leave out the first:',
+    '',
+    '| subscriptions | passes | first | p50 | p99 | max |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...billing.emptyPasses.map(
+      (e) =>
+        `| ${e.label} | ${e.passes} | ${ms(e.first)} | ${ms(e.p50)} | ${ms(e.p99)} | ${ms(e.max)} |`,
+    ),
+    '',
+    '### Billing plans (EXPLAIN (ANALYZE, BUFFERS), key lines)',
+    '',
+    ...plansMarkdown(billing.plans),
+  ];
 }

@@ -3,227 +3,101 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
-import { openDatabase } from '../src/db/client.js';
-import { createApiKey } from '../src/queries/accounts.js';
-import { canonicalJson } from '../src/rest/canonical-json.js';
+import { runApiBench, type ApiBenchReport } from './api.js';
+import { runBillingBench, type BillingBenchReport } from './billing.js';
+import { prepareBillingDatabase } from './billing-database.js';
 import { readBenchConfig } from './config.js';
 import { prepareBenchDatabase } from './database.js';
-import { explainAll, explainTargets, keyLines } from './explain.js';
-import { runLoad, type LoadResult } from './load.js';
-import { renderMarkdown, type BenchReport, type Measurement } from './report.js';
-import { buildScenarios, rareFragment, type Scenario } from './scenarios.js';
-import { startApi, startCeiling, type RunningServer } from './servers.js';
+import { renderMarkdown, type BenchReport } from './report.js';
 
 /**
- * `pnpm bench`: seed (or reuse) the benchmark database, run the real API server and the bare
- * ceiling server side by side, load each scenario on both with the same requests, explain every
- * list/search/analytics query, and write bench/results/latest.{json,md}.
+ * `pnpm bench`: the API against its ceiling (api.ts) and the billing engine's renewals and empty
+ * passes (billing.ts), each on its own database, seeded once and reused; then
+ * bench/results/latest.{json,md}. `--only billing` runs the billing part alone, `--only list,...`
+ * some API scenarios alone.
  */
 const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'results');
-const COMMON_FRAGMENT = 'lovelace';
-const LIST_PAGES = 1_000;
+const BILLING = 'billing';
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const config = readBenchConfig();
-const database = await prepareBenchDatabase({ ...config, log });
-if (config.setupOnly) process.exit(0);
+const apiScenarios = config.only.filter((name) => name !== BILLING);
+const runsApi = config.only.length === 0 || apiScenarios.length > 0;
+const runsBilling = config.only.length === 0 || config.only.includes(BILLING);
+const billingOptions = {
+  adminUrl: config.adminUrl,
+  due: config.billing.due,
+  idle: config.billing.idle,
+  log,
+};
 
-const { state } = database;
-const scope = { accountId: state.accountId, livemode: false };
-const sql = postgres(database.url, { max: 1, onnotice: () => undefined });
-
-/**
- * Customers POSTed by a run are deleted again as the API deletes them (soft: out of every live
- * index), so each run lists and searches the same seeded data. Not a hard delete: the foreign keys
- * from payments have no index led by customer_id, so each deleted row would scan all payments.
- */
-async function removeCreatedCustomers(): Promise<void> {
-  const deleted = await sql`
-    update customers set deleted_at = now(), updated_at = now()
-    where account_id = ${scope.accountId} and livemode = false and deleted_at is null
-      and email like 'bench.%@example.com'`;
-  if (deleted.count > 0) await sql`vacuum (analyze) customers`;
+if (config.setupOnly) {
+  if (runsApi) await prepareBenchDatabase({ ...config, log });
+  if (runsBilling) await prepareBillingDatabase(billingOptions);
+  process.exit(0);
 }
-await removeCreatedCustomers();
 
-const handle = await openDatabase({ databaseUrl: database.url, dataDir: 'unused', poolSize: 1 });
-const key = await createApiKey(handle.db, { accountId: scope.accountId, environment: 'test' });
-await handle.close();
-const headers = { authorization: `Bearer ${key.secret}`, 'content-type': 'application/json' };
+const started = new Date().toISOString();
+let api: ApiBenchReport | null = null;
+if (runsApi) {
+  const database = await prepareBenchDatabase({ ...config, log });
+  api = await runApiBench(config, database, apiScenarios, log);
+}
+let billing: BillingBenchReport | null = null;
+if (runsBilling) {
+  billing = await runBillingBench({
+    ...billingOptions,
+    emptyPasses: config.billing.emptyPasses,
+    processes: config.billing.processes,
+    cpuProfileDir: config.billing.cpuProfile
+      ? path.join(RESULTS_DIR, `cpu-${started.replace(/[:.]/g, '-')}`)
+      : null,
+  });
+}
 
-const sample = await sql<{ id: string; email: string; name: string }[]>`
-  select id, email, name from customers
-  where account_id = ${scope.accountId} and livemode = false and deleted_at is null
-  order by random() limit 1000`;
-const [versionRow] = await sql<{ version: string; settings: string }[]>`
+const server = postgres(config.adminUrl, { max: 1, onnotice: () => undefined });
+const [versionRow] = await server<{ version: string; settings: string }[]>`
   select version() as version,
     (select string_agg(name || '=' || current_setting(name), ', ' order by name)
      from pg_settings where name in ('shared_buffers', 'work_mem', 'effective_cache_size',
-       'random_page_cost', 'jit', 'max_parallel_workers_per_gather')) as settings`;
+       'random_page_cost', 'jit', 'max_parallel_workers_per_gather', 'autovacuum',
+       'synchronous_commit')) as settings`;
+await server.end();
 
-const servers: RunningServer[] = [];
-try {
-  const api = await startApi(database.url);
-  servers.push(api);
-  const ceiling = await startCeiling(database.url, scope.accountId, config.ceilingAuth);
-  servers.push(ceiling);
-  log(`api on ${api.url}, ceiling on ${ceiling.url}`);
-
-  // The cursor of page 1,000 is found the way a client finds it: by walking the pages.
-  let cursorId = '';
-  for (let pageNumber = 1; pageNumber < LIST_PAGES; pageNumber += 1) {
-    const query = cursorId ? `?startingAfter=${cursorId}` : '';
-    const response = await fetch(`${api.url}/v1/customers${query}`, { headers });
-    const body = (await response.json()) as { data: { id: string }[] };
-    const last = body.data.at(-1);
-    if (!response.ok || !last) throw new Error(`walking the list failed on page ${pageNumber}`);
-    cursorId = last.id;
-  }
-  log(`walked ${LIST_PAGES - 1} pages to the cursor of page ${LIST_PAGES}`);
-
-  const scenarios = buildScenarios({
-    runTag: Date.now().toString(36),
-    sample,
-    cursorId,
-    commonFragment: COMMON_FRAGMENT,
-    heavyCustomerId: state.heavyCustomerId,
-    heavyCustomerPayments: state.heavyCustomerPayments,
-  }).filter((s) => config.only.length === 0 || config.only.includes(s.name));
-
-  const sameAnswers = await compareAnswers(scenarios, api, ceiling);
-
-  const measure = async (scenario: Scenario, connections: number): Promise<Measurement> => {
-    const results: Record<string, LoadResult> = {};
-    for (const server of [api, ceiling]) {
-      const run = (seconds: number) =>
-        runLoad({
-          url: server.url,
-          connections,
-          seconds,
-          headers,
-          next: scenario.requests(server.name),
-        });
-      if (config.warmup > 0) await run(config.warmup);
-      results[server.name] = await run(config.duration);
-    }
-    const apiResult = results.api as LoadResult;
-    const ceilingResult = results.ceiling as LoadResult;
-    const measurement: Measurement = {
-      scenario: scenario.name,
-      label: scenario.label,
-      connections,
-      api: apiResult,
-      ceiling: ceilingResult,
-      ratio: apiResult.requestsPerSecond / ceilingResult.requestsPerSecond,
-      sameAnswer: sameAnswers[scenario.name] ?? null,
-    };
-    log(
-      `${scenario.name} @${connections}: api ${apiResult.requestsPerSecond.toFixed(0)} req/s p50 ${apiResult.p50.toFixed(2)} ms, ceiling ${ceilingResult.requestsPerSecond.toFixed(0)} req/s p50 ${ceilingResult.p50.toFixed(2)} ms (${(measurement.ratio * 100).toFixed(0)}%)`,
-    );
-    return measurement;
-  };
-
-  // Reads first, at full and at one connection; the POSTs last, since they add rows.
-  const reads = scenarios.filter((s) => s.name !== 'create');
-  // One pass over every read before measuring anything: otherwise the first scenario measures the
-  // API's JIT warming up (a fresh process ran GET-by-id at half the rate it reached a minute later).
-  for (const scenario of reads) {
-    for (const server of [api, ceiling]) {
-      await runLoad({
-        url: server.url,
-        connections: config.connections,
-        seconds: Math.max(config.warmup, 1),
-        headers,
-        next: scenario.requests(server.name),
-      });
-    }
-  }
-  const measurements: Measurement[] = [];
-  for (const scenario of reads) measurements.push(await measure(scenario, config.connections));
-  for (const scenario of reads.filter((s) => s.oneConnection)) {
-    measurements.push(await measure(scenario, 1));
-  }
-  for (const scenario of scenarios.filter((s) => s.name === 'create')) {
-    measurements.push(await measure(scenario, config.connections));
-  }
-
-  // The POSTed rows would sit at the head of every list: gone before the plans are taken.
-  await removeCreatedCustomers();
-  log('explaining the queries');
-  const sampled = sample[0];
-  if (!sampled) throw new Error('no customers sampled');
-  const plans = await explainAll(
-    database.url,
-    scope,
-    explainTargets({
-      cursorId,
-      commonFragment: COMMON_FRAGMENT,
-      rareFragment: rareFragment(sampled.name),
-      email: sampled.email,
-      customerId: sampled.id,
-      heavyCustomerId: state.heavyCustomerId,
-    }),
-  );
-
-  const report: BenchReport = {
-    finishedAt: new Date().toISOString(),
-    machine: {
-      cpus: os.availableParallelism(),
-      cpuModel: os.cpus()[0]?.model ?? 'unknown',
-      memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-      node: process.version,
-      postgres: versionRow?.version ?? 'unknown',
-      postgresSettings: versionRow?.settings ?? '',
-    },
-    config: {
-      customers: config.customers,
-      payments: config.payments,
-      duration: config.duration,
-      warmup: config.warmup,
-      connections: config.connections,
-      ceilingAuth: config.ceilingAuth,
-    },
-    database: { name: database.name, reused: database.reused, seed: state },
-    measurements,
-    plans: plans.map((p) => ({ ...p, keyLines: keyLines(p.plan) })),
-  };
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const stamp = report.finishedAt.replace(/[:.]/g, '-');
-  const markdown = renderMarkdown(report);
-  writeFileSync(path.join(RESULTS_DIR, `${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
-  // A partial or diagnostic run does not replace the latest full result.
-  if (config.only.length === 0 && !config.ceilingAuth) {
-    writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(path.join(RESULTS_DIR, 'latest.md'), markdown);
-  }
-  process.stdout.write(markdown);
-  log(`results in ${path.relative(process.cwd(), RESULTS_DIR)}/ (${stamp}.json, latest.*)`);
-} finally {
-  for (const server of servers) await server.stop();
-  await removeCreatedCustomers();
-  await sql.end();
+const report: BenchReport = {
+  finishedAt: new Date().toISOString(),
+  machine: {
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    postgres: versionRow?.version ?? 'unknown',
+    postgresSettings: versionRow?.settings ?? '',
+  },
+  config: {
+    customers: config.customers,
+    payments: config.payments,
+    duration: config.duration,
+    warmup: config.warmup,
+    connections: config.connections,
+    ceilingAuth: config.ceilingAuth,
+    only: config.only,
+  },
+  api,
+  billing,
+};
+mkdirSync(RESULTS_DIR, { recursive: true });
+const stamp = report.finishedAt.replace(/[:.]/g, '-');
+const markdown = renderMarkdown(report);
+writeFileSync(path.join(RESULTS_DIR, `${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(path.join(RESULTS_DIR, `${stamp}.md`), markdown);
+// A partial or diagnostic run does not replace the latest full result.
+const full = config.only.length === 0 && !config.ceilingAuth && !config.billing.cpuProfile;
+if (full) {
+  writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(path.join(RESULTS_DIR, 'latest.md'), markdown);
 }
-
-/** One request per read scenario to each server: the ceiling must answer what the API answers. */
-async function compareAnswers(
-  scenarios: Scenario[],
-  api: RunningServer,
-  ceiling: RunningServer,
-): Promise<Record<string, boolean>> {
-  const same: Record<string, boolean> = {};
-  for (const scenario of scenarios.filter((s) => s.name !== 'create')) {
-    const request = scenario.requests('compare')();
-    const [fromApi, fromCeiling] = await Promise.all(
-      [api, ceiling].map(async (server) => {
-        const response = await fetch(`${server.url}${request.path}`, { headers });
-        return { status: response.status, body: await response.json() };
-      }),
-    );
-    same[scenario.name] =
-      fromApi?.status === 200 && canonicalJson(fromApi) === canonicalJson(fromCeiling);
-    if (!same[scenario.name]) {
-      log(`warning: ${scenario.name} answers differ: ${JSON.stringify([fromApi, fromCeiling])}`);
-    }
-  }
-  return same;
-}
+process.stdout.write(markdown);
+log(
+  `results in ${path.relative(process.cwd(), RESULTS_DIR)}/ (${stamp}.{json,md}${full ? ', latest.*' : ''})`,
+);
