@@ -1,5 +1,5 @@
 import type { UseQueryResult } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import type { ReactElement, ReactNode } from 'react';
 import { pageLinks, type PageCursor } from '../lib/pagination';
 import { Pager } from './Pager';
 import { ErrorNotice, Loading } from './States';
@@ -10,8 +10,10 @@ interface Page<Row> {
 }
 
 /**
- * A section's list a page at a time: loading, the error with a retry, a one-line hint when there
- * is nothing, else the rows and Previous / Next. The rows stay while the next page loads.
+ * A list a page at a time: loading, the error with a retry, what to show when there is nothing
+ * (a one-line hint in a customer-page section, a whole empty state on a list screen), else the
+ * rows and Previous / Next. The rows stay while the next page loads. A list screen names its list
+ * (`label`), which makes it a region of its own.
  */
 export function PagedList<Row extends { id: string }>({
   query,
@@ -19,8 +21,9 @@ export function PagedList<Row extends { id: string }>({
   onPage,
   loadingLabel,
   errorTitle,
-  emptyHint,
+  empty,
   pagerLabel,
+  label,
   className,
   children,
 }: {
@@ -29,8 +32,9 @@ export function PagedList<Row extends { id: string }>({
   onPage: (cursor: PageCursor) => void;
   loadingLabel: string;
   errorTitle: string;
-  emptyHint: string;
+  empty: string | ReactElement;
   pagerLabel: string;
+  label?: string;
   className?: string;
   children: (rows: readonly Row[]) => ReactNode;
 }) {
@@ -40,9 +44,11 @@ export function PagedList<Row extends { id: string }>({
       <ErrorNotice title={errorTitle} error={query.error} onRetry={() => void query.refetch()} />
     );
   }
-  if (query.data.data.length === 0) return <p className="hint">{emptyHint}</p>;
-  return (
-    <div aria-busy={query.isFetching} className={className}>
+  if (query.data.data.length === 0) {
+    return typeof empty === 'string' ? <p className="hint">{empty}</p> : empty;
+  }
+  const rows = (
+    <>
       {children(query.data.data)}
       <Pager
         label={pagerLabel}
@@ -50,6 +56,15 @@ export function PagedList<Row extends { id: string }>({
         busy={query.isPlaceholderData}
         onPage={onPage}
       />
+    </>
+  );
+  return label === undefined ? (
+    <div aria-busy={query.isFetching} className={className}>
+      {rows}
     </div>
+  ) : (
+    <section aria-label={label} aria-busy={query.isFetching} className={className}>
+      {rows}
+    </section>
   );
 }

@@ -62,7 +62,7 @@ export function CustomerPaymentMethods({ customer }: { customer: Customer }) {
         onPage={setCursor}
         loadingLabel="Loading payment methods…"
         errorTitle="Payment methods could not be loaded"
-        emptyHint="No saved cards yet."
+        empty="No saved cards yet."
         pagerLabel="Payment method pages"
       >
         {(rows) => (

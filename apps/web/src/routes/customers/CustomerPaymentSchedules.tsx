@@ -55,7 +55,7 @@ export function CustomerPaymentSchedules({ customerId }: { customerId: string })
         onPage={setCursor}
         loadingLabel="Loading payment schedules…"
         errorTitle="Payment schedules could not be loaded"
-        emptyHint="No payment schedules yet."
+        empty="No payment schedules yet."
         pagerLabel="Payment schedule pages"
         className="schedules"
       >

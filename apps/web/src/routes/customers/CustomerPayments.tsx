@@ -28,7 +28,7 @@ export function CustomerPayments({ customerId }: { customerId: string }) {
         onPage={setCursor}
         loadingLabel="Loading payments…"
         errorTitle="Payments could not be loaded"
-        emptyHint="No payments yet."
+        empty="No payments yet."
         pagerLabel="Payment pages"
       >
         {(rows) => (

@@ -78,7 +78,7 @@ export function CustomerSubscriptions({ customerId }: { customerId: string }) {
         onPage={setCursor}
         loadingLabel="Loading subscriptions…"
         errorTitle="Subscriptions could not be loaded"
-        emptyHint="No subscriptions yet."
+        empty="No subscriptions yet."
         pagerLabel="Subscription pages"
       >
         {(rows) => (

@@ -3,16 +3,10 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useLocation, useSearchParams } from 'react-router';
 import { useCan } from '../../app/session';
 import { CustomersTable } from '../../components/CustomersTable';
-import { Pager } from '../../components/Pager';
-import { EmptyState, ErrorNotice, Loading } from '../../components/States';
+import { PagedList } from '../../components/PagedList';
+import { EmptyState } from '../../components/States';
 import { useDebouncedValue } from '../../lib/debounce';
-import {
-  cursorFromParams,
-  cursorParams,
-  isFirstPage,
-  pageLinks,
-  type PageCursor,
-} from '../../lib/pagination';
+import { cursorFromParams, cursorParams, isFirstPage, type PageCursor } from '../../lib/pagination';
 import { useTRPC } from '../../lib/trpc';
 import { CreateCustomerDialog } from './CreateCustomerDialog';
 
@@ -104,42 +98,35 @@ export function CustomersPage() {
         />
       </div>
 
-      {customers.isPending ? (
-        <Loading label="Loading customers…" />
-      ) : customers.isError ? (
-        <ErrorNotice
-          title="Customers could not be loaded"
-          error={customers.error}
-          onRetry={() => void customers.refetch()}
-        />
-      ) : customers.data.data.length === 0 ? (
-        query ? (
-          <EmptyState title="No customers match your search">
-            <p>Nothing found for “{query}”. Try part of a name, an email or a phone number.</p>
-          </EmptyState>
-        ) : onFirstPage ? (
-          <EmptyState title="No customers yet">
-            <p>Customers you create here or with the API appear in this list.</p>
-          </EmptyState>
-        ) : (
-          // Rows can vanish between two clicks (deleted elsewhere): offer the way back.
-          <EmptyState title="No customers on this page">
-            <button type="button" className="button" onClick={() => setParams({})}>
-              Back to the first page
-            </button>
-          </EmptyState>
-        )
-      ) : (
-        <section aria-label="Customer list" aria-busy={customers.isFetching}>
-          <CustomersTable customers={customers.data.data} />
-          <Pager
-            label="Customer pages"
-            links={pageLinks(cursor, customers.data)}
-            busy={customers.isPlaceholderData}
-            onPage={goTo}
-          />
-        </section>
-      )}
+      <PagedList
+        query={customers}
+        cursor={cursor}
+        onPage={goTo}
+        loadingLabel="Loading customers…"
+        errorTitle="Customers could not be loaded"
+        empty={
+          query ? (
+            <EmptyState title="No customers match your search">
+              <p>Nothing found for “{query}”. Try part of a name, an email or a phone number.</p>
+            </EmptyState>
+          ) : onFirstPage ? (
+            <EmptyState title="No customers yet">
+              <p>Customers you create here or with the API appear in this list.</p>
+            </EmptyState>
+          ) : (
+            // Rows can vanish between two clicks (deleted elsewhere): offer the way back.
+            <EmptyState title="No customers on this page">
+              <button type="button" className="button" onClick={() => setParams({})}>
+                Back to the first page
+              </button>
+            </EmptyState>
+          )
+        }
+        pagerLabel="Customer pages"
+        label="Customer list"
+      >
+        {(rows) => <CustomersTable customers={rows} />}
+      </PagedList>
 
       {canWrite && (
         <CreateCustomerDialog open={creating} onOpenChange={setCreating} onCreated={created} />

@@ -1,15 +1,9 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
-import { Pager } from '../../components/Pager';
+import { PagedList } from '../../components/PagedList';
 import { SelectField } from '../../components/SelectField';
-import { EmptyState, ErrorNotice, Loading } from '../../components/States';
-import {
-  cursorFromParams,
-  cursorParams,
-  isFirstPage,
-  pageLinks,
-  type PageCursor,
-} from '../../lib/pagination';
+import { EmptyState } from '../../components/States';
+import { cursorFromParams, cursorParams, isFirstPage, type PageCursor } from '../../lib/pagination';
 import { parseStatusFilter, STATUS_FILTERS, STATUS_LABELS } from '../../lib/subscriptions';
 import { useTRPC } from '../../lib/trpc';
 import { SubscriptionsTable } from './SubscriptionsTable';
@@ -68,45 +62,38 @@ export function SubscriptionsPage() {
         </SelectField>
       </div>
 
-      {subscriptions.isPending ? (
-        <Loading label="Loading subscriptions…" />
-      ) : subscriptions.isError ? (
-        <ErrorNotice
-          title="Subscriptions could not be loaded"
-          error={subscriptions.error}
-          onRetry={() => void subscriptions.refetch()}
-        />
-      ) : subscriptions.data.data.length === 0 ? (
-        onFirstPage ? (
-          <EmptyState title={`No ${statusWord}subscriptions`}>
-            <p>
-              {status === 'all'
-                ? 'Subscriptions you create on a customer’s page or with the API appear here.'
-                : 'Choose another status to see the rest.'}
-            </p>
-          </EmptyState>
-        ) : (
-          <EmptyState title="No subscriptions on this page">
-            <button
-              type="button"
-              className="button"
-              onClick={() => setParams(status === 'all' ? {} : { status })}
-            >
-              Back to the first page
-            </button>
-          </EmptyState>
-        )
-      ) : (
-        <section aria-label="Subscription list" aria-busy={subscriptions.isFetching}>
-          <SubscriptionsTable subscriptions={subscriptions.data.data} />
-          <Pager
-            label="Subscription pages"
-            links={pageLinks(cursor, subscriptions.data)}
-            busy={subscriptions.isPlaceholderData}
-            onPage={goTo}
-          />
-        </section>
-      )}
+      <PagedList
+        query={subscriptions}
+        cursor={cursor}
+        onPage={goTo}
+        loadingLabel="Loading subscriptions…"
+        errorTitle="Subscriptions could not be loaded"
+        empty={
+          onFirstPage ? (
+            <EmptyState title={`No ${statusWord}subscriptions`}>
+              <p>
+                {status === 'all'
+                  ? 'Subscriptions you create on a customer’s page or with the API appear here.'
+                  : 'Choose another status to see the rest.'}
+              </p>
+            </EmptyState>
+          ) : (
+            <EmptyState title="No subscriptions on this page">
+              <button
+                type="button"
+                className="button"
+                onClick={() => setParams(status === 'all' ? {} : { status })}
+              >
+                Back to the first page
+              </button>
+            </EmptyState>
+          )
+        }
+        pagerLabel="Subscription pages"
+        label="Subscription list"
+      >
+        {(rows) => <SubscriptionsTable subscriptions={rows} />}
+      </PagedList>
     </>
   );
 }
