@@ -1,5 +1,5 @@
 import postgres from 'postgres';
-import { cli, withDatabase } from './database.js';
+import { claimBenchDatabase, cli, markBenchDatabaseSeeded, withDatabase } from './database.js';
 
 /**
  * The billing benchmark's own database, apart from the API's 1M/10M one so that neither run
@@ -43,30 +43,18 @@ export async function prepareBillingDatabase(options: {
   const url = withDatabase(adminUrl, name);
   const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
   try {
-    const [existing] = await admin<{ comment: string | null }[]>`
-      select shobj_description(oid, 'pg_database') as comment from pg_database where datname = ${name}
-    `;
-    if (existing) {
-      const comment = existing.comment ?? '';
-      if (!comment.startsWith(MARKER)) {
-        throw new Error(
-          `A database named ${name} exists and was not created by the benchmark; refusing to touch it.`,
-        );
-      }
-      const state = JSON.parse(comment.slice(MARKER.length) || 'null') as BillingSeedState | null;
-      if (state && state.due === due && state.idle === idle) {
-        log(`billing: reusing ${name} (seeded ${state.seededAt})`);
-        // Migrations added since the seed (a new index, say) apply to what is measured.
-        await cli(['migrate'], url);
-        return { url, name, state, reused: true };
-      }
-      log(
-        `billing: ${name} is from an unfinished or different seed: dropping it (the benchmark made it)`,
-      );
-      await admin.unsafe(`drop database ${name} with (force)`);
+    const reusable = await claimBenchDatabase<BillingSeedState>({
+      admin,
+      name,
+      marker: MARKER,
+      matches: (state) => state.due === due && state.idle === idle,
+      log: (line) => log(`billing: ${line}`),
+    });
+    if (reusable) {
+      // Migrations added since the seed (a new index, say) apply to what is measured.
+      await cli(['migrate'], url);
+      return { url, name, state: reusable, reused: true };
     }
-    await admin.unsafe(`create database ${name}`);
-    await admin.unsafe(`comment on database ${name} is '${MARKER}'`);
 
     log(`billing: seeding ${name}: ${due} due and ${idle} not-due subscriptions`);
     const started = performance.now();
@@ -95,8 +83,7 @@ export async function prepareBillingDatabase(options: {
       seconds: (performance.now() - started) / 1000,
       seededAt: new Date().toISOString(),
     };
-    const comment = `${MARKER}${JSON.stringify(state)}`.replaceAll("'", "''");
-    await admin.unsafe(`comment on database ${name} is '${comment}'`);
+    await markBenchDatabaseSeeded(admin, name, MARKER, state);
     return { url, name, state, reused: false };
   } finally {
     await admin.end();

@@ -68,6 +68,53 @@ export function cli(args: string[], databaseUrl: string): Promise<Record<string,
   });
 }
 
+/**
+ * A database the benchmark owns, marked by a comment holding the state of its seed. Answers that
+ * state when `matches` says it can be reused; otherwise drops a stale one (only ever its own: one
+ * without the marker is refused) and creates it empty and marked unfinished, answering undefined.
+ */
+export async function claimBenchDatabase<T>(options: {
+  admin: postgres.Sql;
+  name: string;
+  marker: string;
+  matches: (state: T) => boolean;
+  log: (line: string) => void;
+}): Promise<T | undefined> {
+  const { admin, name, marker, log } = options;
+  const [existing] = await admin<{ comment: string | null }[]>`
+    select shobj_description(oid, 'pg_database') as comment from pg_database where datname = ${name}
+  `;
+  if (existing) {
+    const comment = existing.comment ?? '';
+    if (!comment.startsWith(marker)) {
+      throw new Error(
+        `A database named ${name} exists and was not created by the benchmark; refusing to touch it. Set BENCH_DATABASE_URL to another server or drop it yourself.`,
+      );
+    }
+    const state = JSON.parse(comment.slice(marker.length) || 'null') as T | null;
+    if (state && options.matches(state)) {
+      log(`reusing ${name} (seeded ${(state as { seededAt?: string }).seededAt ?? '?'})`);
+      return state;
+    }
+    log(`${name} is from an unfinished or different seed: dropping it (the benchmark made it)`);
+    await admin.unsafe(`drop database ${name} with (force)`);
+  }
+  await admin.unsafe(`create database ${name}`);
+  await admin.unsafe(`comment on database ${name} is '${marker}'`);
+  return undefined;
+}
+
+/** Mark a claimed database's seed as finished, with the state a later run may reuse. */
+export async function markBenchDatabaseSeeded(
+  admin: postgres.Sql,
+  name: string,
+  marker: string,
+  state: unknown,
+): Promise<void> {
+  const comment = `${marker}${JSON.stringify(state)}`.replaceAll("'", "''");
+  await admin.unsafe(`comment on database ${name} is '${comment}'`);
+}
+
 export async function prepareBenchDatabase(options: {
   adminUrl: string;
   customers: number;
@@ -79,26 +126,14 @@ export async function prepareBenchDatabase(options: {
   const url = withDatabase(adminUrl, name);
   const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
   try {
-    const [existing] = await admin<{ comment: string | null }[]>`
-      select shobj_description(oid, 'pg_database') as comment from pg_database where datname = ${name}
-    `;
-    if (existing) {
-      const comment = existing.comment ?? '';
-      if (!comment.startsWith(MARKER)) {
-        throw new Error(
-          `A database named ${name} exists and was not created by the benchmark; refusing to touch it. Set BENCH_DATABASE_URL to another server or drop it yourself.`,
-        );
-      }
-      const state = JSON.parse(comment.slice(MARKER.length) || 'null') as SeedState | null;
-      if (state && state.customers === customers && state.payments === payments) {
-        log(`reusing ${name} (seeded ${state.seededAt})`);
-        return { url, name, state, reused: true };
-      }
-      log(`${name} is from an unfinished or different seed: dropping it (the benchmark made it)`);
-      await admin.unsafe(`drop database ${name} with (force)`);
-    }
-    await admin.unsafe(`create database ${name}`);
-    await admin.unsafe(`comment on database ${name} is '${MARKER}'`);
+    const reusable = await claimBenchDatabase<SeedState>({
+      admin,
+      name,
+      marker: MARKER,
+      matches: (state) => state.customers === customers && state.payments === payments,
+      log,
+    });
+    if (reusable) return { url, name, state: reusable, reused: true };
 
     log(`seeding ${name}: ${customers} customers, ${payments} payments`);
     const boot = await cli(['bootstrap'], url);
@@ -143,8 +178,7 @@ export async function prepareBenchDatabase(options: {
       vacuumSeconds: (performance.now() - vacuumStarted) / 1000,
       seededAt: new Date().toISOString(),
     };
-    const comment = `${MARKER}${JSON.stringify(state)}`.replaceAll("'", "''");
-    await admin.unsafe(`comment on database ${name} is '${comment}'`);
+    await markBenchDatabaseSeeded(admin, name, MARKER, state);
     return { url, name, state, reused: false };
   } finally {
     await admin.end();
