@@ -47,7 +47,10 @@ export interface BillingOptions {
   scope?: Scope | undefined;
   decide: ChargeDecider;
   batchSize?: number;
-  /** Tests only: called between recording an attempt and finishing it, to crash there. */
+  /**
+   * Called once the pass has recorded its attempts and before it finishes any: tests fail a
+   * pass there, the bench times the two steps apart.
+   */
   onAttemptRecorded?: (() => void | Promise<void>) | undefined;
 }
 
