@@ -10,6 +10,7 @@ import { crossSiteProblem, environmentOf } from './auth/dashboard-request.js';
 import { cardHashing } from './crypto/card-hashing.js';
 import type { DatabaseHandle } from './db/client.js';
 import { billingPlugin } from './billing/plugin.js';
+import { outboxFor } from './events/outbox.js';
 import { housekeepingPlugin } from './housekeeping.js';
 import { loggerOptions, type LogDestination } from './logging.js';
 import { ensureServerSecret } from './queries/server-secrets.js';
@@ -51,6 +52,11 @@ export interface ServerOptions {
   billing?: { intervalSeconds: number };
   /** The key of card fingerprints; unset, a random one is kept in the database. */
   fingerprintSecret?: string | undefined;
+  /**
+   * Bench only: `false` skips writing events, to measure what the outbox row costs a request.
+   * Every change writes its event otherwise (SPEC §7).
+   */
+  recordEvents?: boolean;
   /** Tests only: called at each step of an idempotent request, to crash it there. */
   idempotencyFaults?: IdempotencyFaults;
 }
@@ -107,6 +113,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     log: request.log,
     auth: request.auth,
     authFailure: request.authFailure,
+    outbox: outboxFor(
+      { requestId: request.id, idempotencyKey: request.idempotency?.key ?? null },
+      options.recordEvents !== false,
+    ),
     dashboard: reply && dashboardHttp(request, reply),
     processor: simulatedProcessor,
     cardHashing: hashing,

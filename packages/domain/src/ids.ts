@@ -16,6 +16,7 @@ export const ID_PREFIXES = {
   billingAttempt: 'batt',
   event: 'evt',
   webhookEndpoint: 'we',
+  webhookDelivery: 'whdl',
   apiKey: 'key',
   user: 'usr',
   session: 'sess',

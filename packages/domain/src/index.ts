@@ -14,3 +14,5 @@ export * from './payment-methods/index.js';
 export * from './analytics/index.js';
 export * from './billing/index.js';
 export * from './subscriptions/index.js';
+export * from './events/index.js';
+export * from './webhooks/index.js';

@@ -4,6 +4,7 @@ import type { ApiKeyAuthenticator } from '../auth/api-keys.js';
 import type { Auth } from '../auth/types.js';
 import type { CardHashing } from '../crypto/card-hashing.js';
 import type { Executor } from '../db/client.js';
+import type { Outbox } from '../events/outbox.js';
 import type { PaymentProcessor } from '../payments/processor.js';
 
 /**
@@ -30,6 +31,8 @@ export interface Context {
   /** Why the caller is not authenticated, when there is more to say than "no key". */
   authFailure?: DomainError | undefined;
   dashboard?: DashboardHttp | undefined;
+  /** Records this request's changes as events, in the transaction that makes them. */
+  outbox: Outbox;
   processor: PaymentProcessor;
   /** Keyed hashes of card numbers (fingerprints), under the server's secret. */
   cardHashing: CardHashing;

@@ -12,3 +12,5 @@ export * from './payment-schedules.js';
 export * from './billing-attempts.js';
 export * from './payment-methods.js';
 export * from './server-secrets.js';
+export * from './events.js';
+export * from './webhooks.js';
