@@ -29,7 +29,7 @@ const USAGE = `Usage: pnpm cli <command> [options]
   users create --account ID --email E --role R [--password P] [--json]
   seed --customers N [--payments M] [--account ID] [--env test|live] [--json]
   analytics verify [--repair] [--json]           recompute customer totals from payments; exit 1 on mismatch
-  housekeeping [--json]                          purge expired idempotency keys, sessions and old sign-in failures
+  housekeeping [--json]                          purge expired idempotency keys, sessions, old sign-in failures, 30-day-old events
   billing run [--at ISO] [--json]                charge everything due by --at (default now), in every account
 `;
 
@@ -259,7 +259,7 @@ async function run(command: string, database: DatabaseHandle): Promise<number | 
     case 'housekeeping': {
       const removed = await runHousekeeping(db);
       printResult(json, { object: 'housekeeping', removed }, [
-        `Removed ${removed.idempotencyKeys} expired idempotency keys, ${removed.sessions} ended sessions and ${removed.signInAttempts} old sign-in failure records.`,
+        `Removed ${removed.idempotencyKeys} expired idempotency keys, ${removed.sessions} ended sessions, ${removed.signInAttempts} old sign-in failure records and ${removed.events} events older than 30 days.`,
       ]);
       return;
     }

@@ -1,6 +1,7 @@
 import { createCallerFactory, router } from './init.js';
 import { apiKeysRouter } from './routers/api-keys.js';
 import { customersRouter } from './routers/customers.js';
+import { eventsRouter } from './routers/events.js';
 import { paymentMethodsRouter } from './routers/payment-methods.js';
 import { paymentSchedulesRouter } from './routers/payment-schedules.js';
 import { paymentsRouter } from './routers/payments.js';
@@ -16,6 +17,7 @@ export const appRouter = router({
   subscriptions: subscriptionsRouter,
   paymentSchedules: paymentSchedulesRouter,
   testHelpers: testHelpersRouter,
+  events: eventsRouter,
 });
 
 export type AppRouter = typeof appRouter;

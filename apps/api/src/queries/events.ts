@@ -1,0 +1,160 @@
+import { and, eq, gte, inArray, lt } from 'drizzle-orm';
+import {
+  DomainError,
+  eventTypesMatching,
+  isSubscribed,
+  type Event,
+  type EventListQuery,
+  type EventType,
+} from '@peasswap/domain';
+import type { Executor } from '../db/client.js';
+import { events, webhookEndpoints } from '../db/schema/index.js';
+import { assertCursorExists, keysetFor, toPage } from './pagination.js';
+import { inScope, type Scope } from './scope.js';
+import { queueDeliveries } from './webhook-deliveries.js';
+
+type EventRow = typeof events.$inferSelect;
+
+/** An event as answered and as delivered: the same JSON in both places. */
+export function toEvent(row: EventRow): Event {
+  return {
+    id: row.id,
+    object: 'event',
+    type: row.type as EventType,
+    createdAt: row.createdAt.toISOString(),
+    livemode: row.livemode,
+    data: row.data,
+    request: { id: row.requestId, idempotencyKey: row.idempotencyKey },
+  };
+}
+
+export function eventMissing(id: string): DomainError {
+  return new DomainError('resource_missing', `No such event: '${id}'.`, { param: 'id' });
+}
+
+export async function retrieveEvent(db: Executor, scope: Scope, id: string): Promise<Event> {
+  const [row] = await db
+    .select()
+    .from(events)
+    .where(and(eq(events.id, id), inScope(events, scope)));
+  if (!row) throw eventMissing(id);
+  return toEvent(row);
+}
+
+/** `createdLte` with an event's own `createdAt` includes every instant of that millisecond. */
+const endOfMillisecond = (iso: string) => new Date(Date.parse(iso) + 1);
+
+/**
+ * Newest first, keyset-paginated, served by one index per filter: (scope, created), (scope, type,
+ * created), (scope, customer, created). A `customer.*` filter is a short IN list on the type index.
+ */
+export async function listEvents(db: Executor, scope: Scope, params: EventListQuery) {
+  const keyset = keysetFor(events, scope, params);
+  const types = params.type !== undefined ? eventTypesMatching(params.type) : undefined;
+  const rows = await db
+    .select()
+    .from(events)
+    .where(
+      and(
+        inScope(events, scope),
+        keyset.where,
+        types === undefined
+          ? undefined
+          : types.length === 1
+            ? eq(events.type, types[0] as string)
+            : inArray(events.type, types),
+        params.customer !== undefined ? eq(events.customerId, params.customer) : undefined,
+        params.createdGte !== undefined
+          ? gte(events.createdAt, new Date(params.createdGte))
+          : undefined,
+        params.createdLte !== undefined
+          ? lt(events.createdAt, endOfMillisecond(params.createdLte))
+          : undefined,
+      ),
+    )
+    .orderBy(...keyset.orderBy)
+    .limit(params.limit + 1);
+  if (rows.length === 0) await assertCursorExists(db, events, scope, params);
+  const page = toPage(rows, params.limit, keyset.reversed);
+  return { data: page.data.map(toEvent), hasMore: page.hasMore };
+}
+
+function endpointMissing(id: string): DomainError {
+  return new DomainError('resource_missing', `No such webhook endpoint: '${id}'.`, {
+    param: 'endpoint',
+  });
+}
+
+/**
+ * Send an event again: to one endpoint (any of the scope's, even one not subscribed to the type),
+ * or to every enabled endpoint subscribed to it now. Each is a new delivery with a fresh retry
+ * schedule; the earlier deliveries and their log stay as they were.
+ */
+export async function redeliverEvent(
+  db: Executor,
+  scope: Scope,
+  id: string,
+  endpointId: string | undefined,
+): Promise<Event> {
+  return db.transaction(async (tx) => {
+    const event = await retrieveEvent(tx, scope, id);
+    const endpoints = await tx
+      .select({
+        id: webhookEndpoints.id,
+        status: webhookEndpoints.status,
+        enabledEvents: webhookEndpoints.enabledEvents,
+      })
+      .from(webhookEndpoints)
+      .where(
+        and(
+          inScope(webhookEndpoints, scope),
+          endpointId !== undefined ? eq(webhookEndpoints.id, endpointId) : undefined,
+        ),
+      );
+    let targets: string[];
+    if (endpointId !== undefined) {
+      const [endpoint] = endpoints;
+      if (!endpoint) throw endpointMissing(endpointId);
+      if (endpoint.status !== 'enabled') {
+        throw new DomainError(
+          'parameter_invalid',
+          `Webhook endpoint '${endpointId}' is disabled; enable it to send it events.`,
+          { param: 'endpoint' },
+        );
+      }
+      targets = [endpoint.id];
+    } else {
+      targets = endpoints
+        .filter((e) => e.status === 'enabled' && isSubscribed(e.enabledEvents, event.type))
+        .map((e) => e.id);
+    }
+    await queueDeliveries(tx, scope, {
+      eventId: event.id,
+      endpointIds: targets,
+      origin: 'redelivery',
+    });
+    return event;
+  });
+}
+
+/** Events are kept 30 days (SPEC §7); their deliveries and delivery log go with them. */
+export const EVENT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
+export async function purgeExpiredEvents(db: Executor, now: Date, batchSize = 5000) {
+  const cutoff = new Date(now.getTime() - EVENT_RETENTION_MS);
+  let purged = 0;
+  // In batches, so a backlog never becomes one long transaction holding millions of row locks.
+  for (;;) {
+    const batch = db
+      .select({ id: events.id })
+      .from(events)
+      .where(lt(events.createdAt, cutoff))
+      .limit(batchSize);
+    const removed = await db
+      .delete(events)
+      .where(inArray(events.id, batch))
+      .returning({ id: events.id });
+    purged += removed.length;
+    if (removed.length < batchSize) return purged;
+  }
+}
