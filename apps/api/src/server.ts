@@ -35,6 +35,7 @@ import { requestIdPlugin } from './rest/plugins/request-id.js';
 import { trpcPlugin, trpcResponseTextPlugin } from './rest/plugins/trpc.js';
 import type { Context, DashboardHttp } from './trpc/context.js';
 import { appRouter, createCaller } from './trpc/root.js';
+import { systemResolver, type HostResolver } from './webhooks/destinations.js';
 
 export interface ServerOptions {
   database: DatabaseHandle;
@@ -57,6 +58,8 @@ export interface ServerOptions {
    * Every change writes its event otherwise (SPEC §7).
    */
   recordEvents?: boolean;
+  /** Tests only: resolves webhook URLs' hosts (endpoint create, update) instead of system DNS. */
+  webhookResolver?: HostResolver;
   /** Tests only: called at each step of an idempotent request, to crash it there. */
   idempotencyFaults?: IdempotencyFaults;
 }
@@ -120,6 +123,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     dashboard: reply && dashboardHttp(request, reply),
     processor: simulatedProcessor,
     cardHashing: hashing,
+    resolveHost: options.webhookResolver ?? systemResolver,
     apiKeys: app.apiKeys,
   });
 

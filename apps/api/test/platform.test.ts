@@ -40,6 +40,16 @@ describe('platform: OpenAPI document and docs', () => {
       '/v1/subscriptions',
       '/v1/subscriptions/{id}',
       '/v1/test_helpers/billing/run',
+      '/v1/webhook_endpoints',
+      '/v1/webhook_endpoints/{id}',
+      '/v1/webhook_endpoints/{id}/deliveries',
+      '/v1/webhook_endpoints/{id}/roll_secret',
+      '/v1/webhook_endpoints/{id}/test_event',
+    ]);
+    expect(Object.keys(document.paths['/v1/webhook_endpoints/{id}']).sort()).toEqual([
+      'delete',
+      'get',
+      'put',
     ]);
     expect(Object.keys(document.paths['/v1/subscriptions/{id}']).sort()).toEqual([
       'delete',

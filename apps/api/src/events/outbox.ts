@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { newId, type EventType } from '@peasswap/domain';
+import { newId, TEST_EVENT_TYPE, type EventType } from '@peasswap/domain';
 import type { Executor } from '../db/client.js';
 import type { Scope } from '../queries/scope.js';
 
@@ -28,20 +28,23 @@ export const WEBHOOK_DELIVERIES_CHANNEL = 'webhook_deliveries';
  * Write `changes` as events, in the caller's transaction (the transactional outbox): the change
  * and its events commit together or not at all. The same statement queues one delivery per event
  * for every enabled endpoint subscribed to its type, and wakes the delivery workers at commit. One
- * round trip, whatever the number of events and endpoints.
+ * round trip, whatever the number of events and endpoints. Answers the events' ids, in order.
+ *
+ * A test event goes to no one here, not even to `*`: it is queued to the one endpoint it tests.
  */
 export async function recordEvents(
   db: Executor,
   scope: Scope,
   origin: EventOrigin,
   changes: readonly Change[],
-): Promise<void> {
-  if (changes.length === 0) return;
-  const rows = changes.map((change) => {
+): Promise<string[]> {
+  if (changes.length === 0) return [];
+  const ids = changes.map(() => newId('event'));
+  const rows = changes.map((change, index) => {
     const data = change.previousAttributes
       ? { object: change.object, previousAttributes: change.previousAttributes }
       : { object: change.object };
-    return sql`(${newId('event')}, ${scope.accountId}, ${scope.livemode}, ${change.type},
+    return sql`(${ids[index]}, ${scope.accountId}, ${scope.livemode}, ${change.type},
       ${change.customerId}, ${JSON.stringify(data)}::jsonb, ${origin.requestId},
       ${origin.idempotencyKey})`;
   });
@@ -60,11 +63,13 @@ export async function recordEvents(
         on endpoint.account_id = e.account_id
         and endpoint.livemode = e.livemode
         and endpoint.status = 'enabled'
+        and e.type <> ${TEST_EVENT_TYPE}
         and (endpoint.enabled_events @> array['*'] or e.type = any(endpoint.enabled_events))
       returning 1
     )
     select pg_notify(${WEBHOOK_DELIVERIES_CHANNEL}, '') from (select 1 from queued limit 1) as any_queued
   `);
+  return ids;
 }
 
 /**
@@ -72,12 +77,13 @@ export async function recordEvents(
  * `enabled: false` exists for the benchmark alone, to measure what the outbox row costs.
  */
 export interface Outbox {
-  record(db: Executor, scope: Scope, changes: readonly Change[]): Promise<void>;
+  /** Answers the recorded events' ids (none when events are switched off). */
+  record(db: Executor, scope: Scope, changes: readonly Change[]): Promise<string[]>;
 }
 
 export function outboxFor(origin: EventOrigin, enabled = true): Outbox {
   return {
     record: (db, scope, changes) =>
-      enabled ? recordEvents(db, scope, origin, changes) : Promise.resolve(),
+      enabled ? recordEvents(db, scope, origin, changes) : Promise.resolve([]),
   };
 }

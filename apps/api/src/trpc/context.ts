@@ -6,6 +6,7 @@ import type { CardHashing } from '../crypto/card-hashing.js';
 import type { Executor } from '../db/client.js';
 import type { Outbox } from '../events/outbox.js';
 import type { PaymentProcessor } from '../payments/processor.js';
+import type { HostResolver } from '../webhooks/destinations.js';
 
 /**
  * The dashboard's side of a tRPC request: whether it passed the cross-site checks, and the
@@ -36,6 +37,8 @@ export interface Context {
   processor: PaymentProcessor;
   /** Keyed hashes of card numbers (fingerprints), under the server's secret. */
   cardHashing: CardHashing;
+  /** Resolves a webhook URL's host for the SSRF check on create and update (tests give theirs). */
+  resolveHost: HostResolver;
   /** Verified API keys of this process, so a revocation takes effect here at once. */
   apiKeys?: Pick<ApiKeyAuthenticator, 'evict'> | undefined;
 }

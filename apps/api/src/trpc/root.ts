@@ -7,6 +7,7 @@ import { paymentSchedulesRouter } from './routers/payment-schedules.js';
 import { paymentsRouter } from './routers/payments.js';
 import { sessionRouter } from './routers/session.js';
 import { subscriptionsRouter, testHelpersRouter } from './routers/subscriptions.js';
+import { webhookEndpointsRouter } from './routers/webhook-endpoints.js';
 
 export const appRouter = router({
   customers: customersRouter,
@@ -18,6 +19,7 @@ export const appRouter = router({
   paymentSchedules: paymentSchedulesRouter,
   testHelpers: testHelpersRouter,
   events: eventsRouter,
+  webhookEndpoints: webhookEndpointsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -31,8 +31,12 @@ export type EventType = (typeof ALL_EVENT_TYPES)[number];
 /** What an endpoint subscribes to: `*` (every change) or a list of types. */
 export const ALL_EVENTS = '*';
 
-/** Whether an endpoint subscribed to `enabledEvents` receives an event of `type`. */
+/**
+ * Whether an endpoint subscribed to `enabledEvents` receives an event of `type`. A test event is
+ * sent only to the endpoint it tests, so no subscription (not even `*`) receives it.
+ */
 export function isSubscribed(enabledEvents: readonly string[], type: string): boolean {
+  if (type === TEST_EVENT_TYPE) return false;
   return enabledEvents.includes(ALL_EVENTS) || enabledEvents.includes(type);
 }
 

@@ -124,8 +124,10 @@ export const WebhookEndpointListSchema = listSchema(WebhookEndpointSchema).meta(
 export const DeletedWebhookEndpointSchema = z
   .object({
     id: WebhookEndpointIdSchema,
-    object: z.literal('webhook_endpoint'),
-    deleted: z.literal(true),
+    object: z
+      .literal('webhook_endpoint')
+      .describe('The kind of object: always `webhook_endpoint`.'),
+    deleted: z.literal(true).describe('Always true: the endpoint is deleted.'),
   })
   .meta({ id: 'DeletedWebhookEndpoint' });
 
