@@ -4,12 +4,14 @@ import {
   afterPeriodEnd,
   dueAction,
   newId,
+  previousAttributes,
   type BillingRun,
   type ChargeOutcome,
   type FailureCode,
 } from '@peasswap/domain';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/client.js';
+import { BILLING_ORIGIN, outboxFor, type Outbox } from '../events/outbox.js';
 import {
   billingAttempts,
   customers,
@@ -19,12 +21,13 @@ import {
   subscriptions,
 } from '../db/schema/index.js';
 import { refreshScheduleStatus } from '../queries/payment-schedules.js';
-import { addToCustomerTotals, paymentColumns } from '../queries/payments.js';
+import { addToCustomerTotals, paymentColumns, toPayment } from '../queries/payments.js';
 import { inScope, type Scope } from '../queries/scope.js';
 import {
   stateColumns,
   stateOf,
   subscriptionColumns,
+  toSubscription,
   type SubscriptionRow,
 } from '../queries/subscriptions.js';
 
@@ -46,6 +49,8 @@ export interface BillingOptions {
   /** One account and environment (the test helper); every one when absent. */
   scope?: Scope | undefined;
   decide: ChargeDecider;
+  /** Where its changes' events go; a pass's own have no request (BILLING_ORIGIN). */
+  outbox?: Outbox | undefined;
   batchSize?: number;
   /**
    * Called once the pass has recorded its attempts and before it finishes any: tests fail a
@@ -87,7 +92,8 @@ const scoped = (table: { accountId: PgColumn; livemode: PgColumn }, scope: Scope
  *    totals and the subscription's next state. A dead process's lock dies with its connection, so
  *    its attempt is finished by the next pass with the same key; a live one's is skipped.
  */
-export async function runBilling(db: Executor, options: BillingOptions): Promise<BillingRun> {
+export async function runBilling(db: Executor, passOptions: BillingOptions): Promise<BillingRun> {
+  const options = { ...passOptions, outbox: passOptions.outbox ?? outboxFor(BILLING_ORIGIN) };
   const result = { charged: 0, failed: 0, canceled: 0, recovered: 0 };
   const batchSize = options.batchSize ?? 200;
   const mine = new Set<string>();
@@ -118,7 +124,11 @@ export async function runBilling(db: Executor, options: BillingOptions): Promise
   return { object: 'billing_run', at: options.at.toISOString(), ...result };
 }
 
-async function claimDueSubscriptions(db: Executor, options: BillingOptions, limit: number) {
+async function claimDueSubscriptions(
+  db: Executor,
+  options: BillingOptions & { outbox: Outbox },
+  limit: number,
+) {
   return db.transaction(async (tx) => {
     const due = await tx
       .select(dueColumns)
@@ -136,10 +146,15 @@ async function claimDueSubscriptions(db: Executor, options: BillingOptions, limi
       const state = stateOf(row);
       const action = dueAction(state, options.at);
       if (action.kind === 'end') {
-        await tx
+        const [ended] = await tx
           .update(subscriptions)
           .set(stateColumns(afterPeriodEnd(state)))
-          .where(eq(subscriptions.id, row.id));
+          .where(eq(subscriptions.id, row.id))
+          .returning(subscriptionColumns);
+        if (ended) {
+          const scope = { accountId: row.accountId, livemode: row.livemode };
+          await announceSubscription(tx, options.outbox, scope, row, ended);
+        }
         canceled += 1;
       } else if (action.kind === 'charge') {
         const id = await recordAttempt(tx, row, action.periodIndex, action.attempt, options.at);
@@ -162,7 +177,7 @@ async function claimDueSubscriptions(db: Executor, options: BillingOptions, limi
 export async function chargeFirstPeriod(
   tx: Executor,
   subscriptionId: string,
-  options: Pick<BillingOptions, 'at' | 'decide'>,
+  options: Pick<BillingOptions, 'at' | 'decide'> & { outbox: Outbox },
 ): Promise<void> {
   const [row] = await tx
     .select(dueColumns)
@@ -178,7 +193,8 @@ export async function chargeFirstPeriod(
     ? await tx.select().from(billingAttempts).where(eq(billingAttempts.id, attemptId))
     : [];
   if (!attempt) throw new Error(`first charge of ${subscriptionId} was already recorded`);
-  await finishAttempt(tx, attempt, options);
+  // The caller announces the subscription as this leaves it (`subscription.created`).
+  await finishAttempt(tx, attempt, { ...options, announceSubscription: false });
 }
 
 async function recordAttempt(
@@ -279,7 +295,7 @@ interface FinishedAttempt {
 /** Finish up to `limit` pending attempts, one transaction each; locked ones are someone else's. */
 async function finishPendingAttempts(
   db: Executor,
-  options: BillingOptions,
+  options: BillingOptions & { outbox: Outbox },
   limit: number,
 ): Promise<FinishedAttempt[]> {
   const finished: FinishedAttempt[] = [];
@@ -304,7 +320,7 @@ async function finishPendingAttempts(
 async function finishAttempt(
   tx: Executor,
   attempt: Attempt,
-  options: Pick<BillingOptions, 'decide'>,
+  options: Pick<BillingOptions, 'decide'> & { outbox: Outbox; announceSubscription?: boolean },
 ): Promise<FinishedAttempt> {
   const scope = { accountId: attempt.accountId, livemode: attempt.livemode };
   const outcome = await options.decide(tx, {
@@ -337,6 +353,13 @@ async function finishAttempt(
     .returning(paymentColumns);
   if (!payment) throw new Error('payment insert returned no row');
   if (payment.status === 'succeeded') await addToCustomerTotals(tx, scope, payment);
+  await options.outbox.record(tx, scope, [
+    {
+      type: payment.status === 'succeeded' ? 'payment.succeeded' : 'payment.failed',
+      object: toPayment(payment),
+      customerId: payment.customerId,
+    },
+  ]);
   await tx
     .update(billingAttempts)
     .set({
@@ -349,13 +372,19 @@ async function finishAttempt(
 
   let canceledSubscription = false;
   if (attempt.subscriptionId !== null && attempt.periodIndex !== null && attempt.attempt !== null) {
-    canceledSubscription = await advanceSubscription(tx, attempt.subscriptionId, {
-      periodIndex: attempt.periodIndex,
-      attempt: attempt.attempt,
-      failureCode: outcome.failureCode,
-      at: attempt.billedAt,
-      paymentId: payment.id,
-    });
+    canceledSubscription = await advanceSubscription(
+      tx,
+      attempt.subscriptionId,
+      {
+        periodIndex: attempt.periodIndex,
+        attempt: attempt.attempt,
+        failureCode: outcome.failureCode,
+        at: attempt.billedAt,
+        paymentId: payment.id,
+      },
+      scope,
+      options.announceSubscription === false ? undefined : options.outbox,
+    );
   }
   if (attempt.scheduleItemId !== null && scheduleId !== null) {
     await tx
@@ -367,7 +396,10 @@ async function finishAttempt(
   return { id: attempt.id, failureCode: outcome.failureCode, canceledSubscription };
 }
 
-/** Apply the charge to the subscription's lifecycle; true when that cancels it. */
+/**
+ * Apply the charge to the subscription's lifecycle, announcing the change through `outbox` when
+ * given; true when that cancels it.
+ */
 async function advanceSubscription(
   tx: Executor,
   subscriptionId: string,
@@ -378,6 +410,8 @@ async function advanceSubscription(
     at: Date;
     paymentId: string;
   },
+  scope: Scope,
+  outbox: Outbox | undefined,
 ): Promise<boolean> {
   const [row] = await tx
     .select(subscriptionColumns)
@@ -387,18 +421,52 @@ async function advanceSubscription(
   if (!row) throw new Error(`billing attempt for a missing subscription ${subscriptionId}`);
   // Canceled while its charge was in flight: the payment is recorded, the subscription stays ended.
   if (row.status === 'canceled') {
-    await tx
+    const [after] = await tx
       .update(subscriptions)
       .set({ latestPaymentId: charge.paymentId, updatedAt: sql`now()` })
-      .where(eq(subscriptions.id, subscriptionId));
+      .where(eq(subscriptions.id, subscriptionId))
+      .returning(subscriptionColumns);
+    if (after && outbox) await announceSubscription(tx, outbox, scope, row, after);
     return false;
   }
   const next = afterCharge(stateOf(row), charge, charge.at);
-  await tx
+  const [after] = await tx
     .update(subscriptions)
     .set({ ...stateColumns(next), latestPaymentId: charge.paymentId })
-    .where(eq(subscriptions.id, subscriptionId));
+    .where(eq(subscriptions.id, subscriptionId))
+    .returning(subscriptionColumns);
+  if (after && outbox) await announceSubscription(tx, outbox, scope, row, after);
   return next.status === 'canceled';
+}
+
+/**
+ * Record what billing did to a subscription: `subscription.canceled` when this change ended it,
+ * else `subscription.updated` with what changed (nothing visible changed: no event).
+ */
+async function announceSubscription(
+  tx: Executor,
+  outbox: Outbox,
+  scope: Scope,
+  beforeRow: SubscriptionRow,
+  afterRow: SubscriptionRow,
+): Promise<void> {
+  const [before, after] = [toSubscription(beforeRow), toSubscription(afterRow)];
+  if (after.status === 'canceled' && before.status !== 'canceled') {
+    await outbox.record(tx, scope, [
+      { type: 'subscription.canceled', object: after, customerId: after.customer },
+    ]);
+    return;
+  }
+  const previous = previousAttributes(before, after);
+  if (Object.keys(previous).length === 0) return;
+  await outbox.record(tx, scope, [
+    {
+      type: 'subscription.updated',
+      object: after,
+      previousAttributes: previous,
+      customerId: after.customer,
+    },
+  ]);
 }
 
 async function scheduleOfItem(tx: Executor, itemId: string): Promise<string | null> {

@@ -9,9 +9,10 @@ import {
   type CustomerCreate,
   type CustomerListQuery,
   type CustomerUpdateFields,
-  type DeletedCustomer,
+  previousAttributes,
 } from '@peasswap/domain';
 import { sqlStateOf, type Executor } from '../db/client.js';
+import type { Outbox } from '../events/outbox.js';
 import { customers } from '../db/schema/index.js';
 import { assertAttachedTo } from './payment-methods.js';
 import { assertCursorExists, cursorOf, escapeLike, keysetFor, toPage } from './pagination.js';
@@ -80,7 +81,18 @@ export async function createCustomer(
   db: Executor,
   scope: Scope,
   input: CustomerCreate,
+  outbox: Outbox,
 ): Promise<Customer> {
+  return db.transaction(async (tx) => {
+    const customer = await insertCustomer(tx, scope, input);
+    await outbox.record(tx, scope, [
+      { type: 'customer.created', object: customer, customerId: customer.id },
+    ]);
+    return customer;
+  });
+}
+
+async function insertCustomer(db: Executor, scope: Scope, input: CustomerCreate) {
   // ON CONFLICT against the live-email unique index: the database decides, so concurrent creates
   // with one email store exactly one customer and every other gets `customer_email_taken`.
   const [row] = await db
@@ -125,11 +137,12 @@ export async function updateCustomer(
   scope: Scope,
   id: string,
   fields: CustomerUpdateFields,
+  outbox: Outbox,
 ): Promise<Customer> {
   try {
     return await db.transaction(async (tx) => {
       const [current] = await tx
-        .select({ metadata: customers.metadata })
+        .select(customerColumns)
         .from(customers)
         .where(and(eq(customers.id, id), inScope(customers, scope), live))
         .for('update');
@@ -164,7 +177,20 @@ export async function updateCustomer(
         .where(and(eq(customers.id, id), inScope(customers, scope), live))
         .returning(customerColumns);
       if (!row) throw customerMissing(id);
-      return toCustomer(row);
+      const [before, after] = [toCustomer(current), toCustomer(row)];
+      const previous = previousAttributes(before, after);
+      // An update that changes nothing is not a change: no event.
+      if (Object.keys(previous).length > 0) {
+        await outbox.record(tx, scope, [
+          {
+            type: 'customer.updated',
+            object: after,
+            previousAttributes: previous,
+            customerId: id,
+          },
+        ]);
+      }
+      return after;
     });
   } catch (error) {
     if (sqlStateOf(error) === UNIQUE_VIOLATION && fields.email !== undefined) {
@@ -174,19 +200,19 @@ export async function updateCustomer(
   }
 }
 
-/** Soft delete: the row stays for the payments and history that point at it. */
-export async function deleteCustomer(
-  db: Executor,
-  scope: Scope,
-  id: string,
-): Promise<DeletedCustomer> {
+/**
+ * Soft delete: the row stays for the payments and history that point at it. Answers the customer
+ * as it was deleted (its `customer.deleted` event carries it); the caller records the event with
+ * the rest of the delete's changes.
+ */
+export async function deleteCustomer(db: Executor, scope: Scope, id: string): Promise<Customer> {
   const [row] = await db
     .update(customers)
     .set({ deletedAt: sql`now()`, updatedAt: sql`now()` })
     .where(and(eq(customers.id, id), inScope(customers, scope), live))
-    .returning({ id: customers.id });
+    .returning(customerColumns);
   if (!row) throw customerMissing(id);
-  return { id: row.id, object: 'customer', deleted: true };
+  return toCustomer(row);
 }
 
 /**

@@ -10,7 +10,10 @@ import {
   type PaymentMethod,
 } from '@peasswap/domain';
 import type { Executor } from '../db/client.js';
+import type { Outbox } from '../events/outbox.js';
 import { customers, paymentMethods } from '../db/schema/index.js';
+// customers.ts imports this file too; only functions cross, called long after both load.
+import { retrieveCustomer } from './customers.js';
 import { assertCursorExists, keysetFor, toPage } from './pagination.js';
 import { inScope, type Scope } from './scope.js';
 
@@ -106,6 +109,7 @@ export async function createPaymentMethod(
   db: Executor,
   scope: Scope,
   input: { card: CardToSave & { fingerprint: string }; customer?: string | undefined },
+  outbox: Outbox,
 ): Promise<PaymentMethod> {
   const { card, customer } = input;
   return db.transaction(async (tx) => {
@@ -130,7 +134,13 @@ export async function createPaymentMethod(
       })
       .returning(paymentMethodColumns);
     if (!row) throw new Error('payment method insert returned no row');
-    return toPaymentMethod(row);
+    const paymentMethod = toPaymentMethod(row);
+    if (customer !== undefined) {
+      await outbox.record(tx, scope, [
+        { type: 'payment_method.attached', object: paymentMethod, customerId: customer },
+      ]);
+    }
+    return paymentMethod;
   });
 }
 
@@ -153,6 +163,7 @@ export async function attachPaymentMethod(
   scope: Scope,
   id: string,
   customerId: string,
+  outbox: Outbox,
 ): Promise<PaymentMethod> {
   return db.transaction(async (tx) => {
     // The object in the URL first: an unknown card is a 404 whatever the customer.
@@ -176,7 +187,11 @@ export async function attachPaymentMethod(
       .where(eq(paymentMethods.id, id))
       .returning(paymentMethodColumns);
     if (!attached) throw paymentMethodMissing(id);
-    return toPaymentMethod(attached);
+    const paymentMethod = toPaymentMethod(attached);
+    await outbox.record(tx, scope, [
+      { type: 'payment_method.attached', object: paymentMethod, customerId },
+    ]);
+    return paymentMethod;
   });
 }
 
@@ -188,6 +203,7 @@ export async function detachPaymentMethod(
   db: Executor,
   scope: Scope,
   id: string,
+  outbox: Outbox,
 ): Promise<PaymentMethod> {
   return db.transaction(async (tx) => {
     const seen = await selectPaymentMethod(tx, scope, id);
@@ -214,7 +230,7 @@ export async function detachPaymentMethod(
       .where(eq(paymentMethods.id, id))
       .returning(paymentMethodColumns);
     if (!done) throw paymentMethodMissing(id);
-    await tx
+    const cleared = await tx
       .update(customers)
       .set({ defaultPaymentMethodId: null, updatedAt: sql`now()` })
       .where(
@@ -223,8 +239,24 @@ export async function detachPaymentMethod(
           inScope(customers, scope),
           eq(customers.defaultPaymentMethodId, id),
         ),
-      );
-    return toPaymentMethod(done);
+      )
+      .returning({ id: customers.id });
+    const paymentMethod = toPaymentMethod(done);
+    await outbox.record(tx, scope, [
+      { type: 'payment_method.detached', object: paymentMethod, customerId: seen.customerId },
+      // The customer's default was this card: that is a change of the customer too.
+      ...(cleared.length > 0
+        ? [
+            {
+              type: 'customer.updated' as const,
+              object: await retrieveCustomer(tx, scope, seen.customerId),
+              previousAttributes: { defaultPaymentMethod: id },
+              customerId: seen.customerId,
+            },
+          ]
+        : []),
+    ]);
+    return paymentMethod;
   });
 }
 

@@ -8,6 +8,7 @@ import {
   type PaymentScheduleListQuery,
 } from '@peasswap/domain';
 import type { Executor } from '../db/client.js';
+import type { Outbox } from '../events/outbox.js';
 import { billingAttempts, paymentScheduleItems, paymentSchedules } from '../db/schema/index.js';
 import { assertCursorExists, keysetFor, toPage } from './pagination.js';
 import { inScope, type Scope } from './scope.js';
@@ -116,6 +117,7 @@ export async function createPaymentSchedule(
   scope: Scope,
   input: PaymentScheduleCreate,
   resolvePaymentMethod: PaymentMethodResolver,
+  outbox: Outbox,
 ): Promise<PaymentSchedule> {
   return db.transaction(async (tx) => {
     await lockLiveCustomer(tx, scope, input.customer);
@@ -143,7 +145,11 @@ export async function createPaymentSchedule(
         status: 'scheduled' as const,
       })),
     );
-    return retrievePaymentSchedule(tx, scope, id);
+    const schedule = await retrievePaymentSchedule(tx, scope, id);
+    await outbox.record(tx, scope, [
+      { type: 'payment_schedule.created', object: schedule, customerId: schedule.customer },
+    ]);
+    return schedule;
   });
 }
 
@@ -158,6 +164,20 @@ export async function retrievePaymentSchedule(
     .where(and(eq(paymentSchedules.id, id), inScope(paymentSchedules, scope)));
   if (!row) throw scheduleMissing(id);
   return toPaymentSchedule(row);
+}
+
+/** Several schedules at once, in one statement (their items ride along). */
+async function retrievePaymentSchedules(
+  db: Executor,
+  scope: Scope,
+  ids: string[],
+): Promise<PaymentSchedule[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select(scheduleColumns)
+    .from(paymentSchedules)
+    .where(and(inArray(paymentSchedules.id, ids), inScope(paymentSchedules, scope)));
+  return rows.map(toPaymentSchedule);
 }
 
 /**
@@ -238,6 +258,7 @@ export async function cancelPaymentSchedule(
   scope: Scope,
   id: string,
   at: Date,
+  outbox: Outbox,
 ): Promise<PaymentSchedule> {
   return db.transaction(async (tx) => {
     const [current] = await tx
@@ -246,21 +267,26 @@ export async function cancelPaymentSchedule(
       .where(and(eq(paymentSchedules.id, id), inScope(paymentSchedules, scope)))
       .for('update');
     if (!current) throw scheduleMissing(id);
-    if (current.status === 'active') await cancelRemaining(tx, scope, [id], at);
-    return retrievePaymentSchedule(tx, scope, id);
+    if (current.status !== 'active') return retrievePaymentSchedule(tx, scope, id);
+    await cancelRemaining(tx, scope, [id], at);
+    const schedule = await retrievePaymentSchedule(tx, scope, id);
+    await outbox.record(tx, scope, [
+      { type: 'payment_schedule.canceled', object: schedule, customerId: schedule.customer },
+    ]);
+    return schedule;
   });
 }
 
 /**
  * A deleted customer's active schedules are canceled with them, in the delete's transaction (the
- * caller's `tx`). Answers how many schedules it canceled.
+ * caller's `tx`). Answers the schedules it canceled, for their events.
  */
 export async function cancelSchedulesOfCustomer(
   tx: Executor,
   scope: Scope,
   customerId: string,
   at: Date,
-): Promise<number> {
+): Promise<PaymentSchedule[]> {
   const active = await tx
     .select({ id: paymentSchedules.id })
     .from(paymentSchedules)
@@ -278,7 +304,11 @@ export async function cancelSchedulesOfCustomer(
     active.map((row) => row.id),
     at,
   );
-  return active.length;
+  return retrievePaymentSchedules(
+    tx,
+    scope,
+    active.map((row) => row.id),
+  );
 }
 
 /**

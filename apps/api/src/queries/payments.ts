@@ -7,6 +7,7 @@ import {
   type ListParams,
 } from '@peasswap/domain';
 import type { Executor } from '../db/client.js';
+import type { Outbox } from '../events/outbox.js';
 import { customerPaymentTotals, customers, payments } from '../db/schema/index.js';
 import type { PaymentProcessor } from '../payments/processor.js';
 import { customerMissing, lockLiveCustomer } from './customers.js';
@@ -64,6 +65,7 @@ export async function createPayment(
   scope: Scope,
   input: PaymentCreate,
   processor: PaymentProcessor,
+  outbox: Outbox,
 ): Promise<Payment> {
   return db.transaction(async (tx) => {
     if (input.customer !== undefined) await lockLiveCustomer(tx, scope, input.customer);
@@ -97,7 +99,15 @@ export async function createPayment(
     if (row.status === 'succeeded' && row.customerId !== null) {
       await addToCustomerTotals(tx, scope, row);
     }
-    return toPayment(row);
+    const payment = toPayment(row);
+    await outbox.record(tx, scope, [
+      {
+        type: payment.status === 'succeeded' ? 'payment.succeeded' : 'payment.failed',
+        object: payment,
+        customerId: payment.customer,
+      },
+    ]);
+    return payment;
   });
 }
 

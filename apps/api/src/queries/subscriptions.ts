@@ -4,6 +4,7 @@ import {
   DomainError,
   mergeMetadata,
   newId,
+  previousAttributes,
   startSubscription,
   type Subscription,
   type SubscriptionCreate,
@@ -12,6 +13,7 @@ import {
   type SubscriptionUpdate,
 } from '@peasswap/domain';
 import type { Executor } from '../db/client.js';
+import type { Outbox } from '../events/outbox.js';
 import { subscriptions } from '../db/schema/index.js';
 import { assertCursorExists, keysetFor, toPage } from './pagination.js';
 import { inScope, type Scope } from './scope.js';
@@ -204,6 +206,7 @@ export async function updateSubscription(
   scope: Scope,
   { id, ...fields }: SubscriptionUpdate,
   resolvePaymentMethod: (tx: Executor, customerId: string, id: string) => Promise<string>,
+  outbox: Outbox,
 ): Promise<Subscription> {
   return db.transaction(async (tx) => {
     const current = await lockSubscription(tx, scope, id);
@@ -242,7 +245,19 @@ export async function updateSubscription(
       .where(eq(subscriptions.id, id))
       .returning(subscriptionColumns);
     if (!row) throw subscriptionMissing(id);
-    return toSubscription(row);
+    const [before, after] = [toSubscription(current), toSubscription(row)];
+    const previous = previousAttributes(before, after);
+    if (Object.keys(previous).length > 0) {
+      await outbox.record(tx, scope, [
+        {
+          type: 'subscription.updated',
+          object: after,
+          previousAttributes: previous,
+          customerId: after.customer,
+        },
+      ]);
+    }
+    return after;
   });
 }
 
@@ -252,9 +267,11 @@ export async function cancelSubscription(
   scope: Scope,
   id: string,
   at: Date,
+  outbox: Outbox,
 ): Promise<Subscription> {
   return db.transaction(async (tx) => {
     const current = await lockSubscription(tx, scope, id);
+    if (current.status === 'canceled') return toSubscription(current);
     const state = cancelNow(stateOf(current), at, 'requested');
     const [row] = await tx
       .update(subscriptions)
@@ -262,17 +279,24 @@ export async function cancelSubscription(
       .where(eq(subscriptions.id, id))
       .returning(subscriptionColumns);
     if (!row) throw subscriptionMissing(id);
-    return toSubscription(row);
+    const canceled = toSubscription(row);
+    await outbox.record(tx, scope, [
+      { type: 'subscription.canceled', object: canceled, customerId: canceled.customer },
+    ]);
+    return canceled;
   });
 }
 
-/** A deleted customer's subscriptions end with them (`customer_deleted`), in the same transaction. */
+/**
+ * A deleted customer's subscriptions end with them (`customer_deleted`), in the same transaction.
+ * Answers the subscriptions it canceled, for their events.
+ */
 export async function cancelSubscriptionsOfCustomer(
   tx: Executor,
   scope: Scope,
   customerId: string,
   at: Date,
-): Promise<number> {
+): Promise<Subscription[]> {
   const rows = await tx
     .select(subscriptionColumns)
     .from(subscriptions)
@@ -284,11 +308,14 @@ export async function cancelSubscriptionsOfCustomer(
       ),
     )
     .for('update');
+  const canceled: Subscription[] = [];
   for (const row of rows) {
-    await tx
+    const [after] = await tx
       .update(subscriptions)
       .set(stateColumns(cancelNow(stateOf(row), at, 'customer_deleted')))
-      .where(eq(subscriptions.id, row.id));
+      .where(eq(subscriptions.id, row.id))
+      .returning(subscriptionColumns);
+    if (after) canceled.push(toSubscription(after));
   }
-  return rows.length;
+  return canceled;
 }

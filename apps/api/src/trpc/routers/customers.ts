@@ -35,7 +35,7 @@ export const customersRouter = router({
     })
     .input(CustomerCreateSchema)
     .output(CustomerSchema)
-    .mutation(({ ctx, input }) => createCustomer(ctx.db, ctx.scope, input)),
+    .mutation(({ ctx, input }) => createCustomer(ctx.db, ctx.scope, input, ctx.outbox)),
 
   list: procedureWith('customers:read')
     .meta({
@@ -77,7 +77,9 @@ export const customersRouter = router({
     })
     .input(CustomerUpdateSchema)
     .output(CustomerSchema)
-    .mutation(({ ctx, input: { id, ...fields } }) => updateCustomer(ctx.db, ctx.scope, id, fields)),
+    .mutation(({ ctx, input: { id, ...fields } }) =>
+      updateCustomer(ctx.db, ctx.scope, id, fields, ctx.outbox),
+    ),
 
   delete: procedureWith('customers:write')
     .meta({
@@ -94,11 +96,24 @@ export const customersRouter = router({
     .output(DeletedCustomerSchema)
     .mutation(({ ctx, input }) =>
       ctx.db.transaction(async (tx) => {
-        const deleted = await deleteCustomer(tx, ctx.scope, input.id);
+        const customer = await deleteCustomer(tx, ctx.scope, input.id);
         const at = new Date();
-        await cancelSubscriptionsOfCustomer(tx, ctx.scope, input.id, at);
-        await cancelSchedulesOfCustomer(tx, ctx.scope, input.id, at);
-        return deleted;
+        const subscriptions = await cancelSubscriptionsOfCustomer(tx, ctx.scope, input.id, at);
+        const schedules = await cancelSchedulesOfCustomer(tx, ctx.scope, input.id, at);
+        await ctx.outbox.record(tx, ctx.scope, [
+          ...subscriptions.map((object) => ({
+            type: 'subscription.canceled' as const,
+            object,
+            customerId: customer.id,
+          })),
+          ...schedules.map((object) => ({
+            type: 'payment_schedule.canceled' as const,
+            object,
+            customerId: customer.id,
+          })),
+          { type: 'customer.deleted', object: customer, customerId: customer.id },
+        ]);
+        return { id: customer.id, object: 'customer' as const, deleted: true as const };
       }),
     ),
 

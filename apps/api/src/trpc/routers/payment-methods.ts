@@ -33,7 +33,7 @@ export const paymentMethodsRouter = router({
       // The number goes no further than this line: the query gets what may be kept of it.
       const fingerprint = await ctx.cardHashing.fingerprint(ctx.scope.accountId, card.number);
       const saved = { ...cardToSave({ ...card, digits: card.number }), fingerprint };
-      return createPaymentMethod(ctx.db, ctx.scope, { card: saved, customer });
+      return createPaymentMethod(ctx.db, ctx.scope, { card: saved, customer }, ctx.outbox);
     }),
 
   retrieve: procedureWith('payment_methods:read')
@@ -62,7 +62,9 @@ export const paymentMethodsRouter = router({
     })
     .input(PaymentMethodAttachSchema)
     .output(PaymentMethodSchema)
-    .mutation(({ ctx, input }) => attachPaymentMethod(ctx.db, ctx.scope, input.id, input.customer)),
+    .mutation(({ ctx, input }) =>
+      attachPaymentMethod(ctx.db, ctx.scope, input.id, input.customer, ctx.outbox),
+    ),
 
   detach: procedureWith('payment_methods:write')
     .meta({
@@ -77,5 +79,5 @@ export const paymentMethodsRouter = router({
     })
     .input(PaymentMethodIdInputSchema)
     .output(PaymentMethodSchema)
-    .mutation(({ ctx, input }) => detachPaymentMethod(ctx.db, ctx.scope, input.id)),
+    .mutation(({ ctx, input }) => detachPaymentMethod(ctx.db, ctx.scope, input.id, ctx.outbox)),
 });

@@ -33,8 +33,13 @@ export const paymentSchedulesRouter = router({
     .output(PaymentScheduleSchema)
     .mutation(({ ctx, input }) =>
       // The one rule for which payment methods may bill a customer, shared with subscriptions.
-      createPaymentSchedule(ctx.db, ctx.scope, input, (tx, customerId, paymentMethod) =>
-        resolveBillingPaymentMethod(tx, ctx.scope, customerId, paymentMethod, 'paymentMethod'),
+      createPaymentSchedule(
+        ctx.db,
+        ctx.scope,
+        input,
+        (tx, customerId, paymentMethod) =>
+          resolveBillingPaymentMethod(tx, ctx.scope, customerId, paymentMethod, 'paymentMethod'),
+        ctx.outbox,
       ),
     ),
 
@@ -82,5 +87,7 @@ export const paymentSchedulesRouter = router({
     })
     .input(PaymentScheduleIdInputSchema)
     .output(PaymentScheduleSchema)
-    .mutation(({ ctx, input }) => cancelPaymentSchedule(ctx.db, ctx.scope, input.id, new Date())),
+    .mutation(({ ctx, input }) =>
+      cancelPaymentSchedule(ctx.db, ctx.scope, input.id, new Date(), ctx.outbox),
+    ),
 });

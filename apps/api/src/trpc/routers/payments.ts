@@ -24,7 +24,9 @@ export const paymentsRouter = router({
     })
     .input(PaymentCreateSchema)
     .output(PaymentSchema)
-    .mutation(({ ctx, input }) => createPayment(ctx.db, ctx.scope, input, ctx.processor)),
+    .mutation(({ ctx, input }) =>
+      createPayment(ctx.db, ctx.scope, input, ctx.processor, ctx.outbox),
+    ),
 
   list: procedureWith('payments:read')
     .meta({

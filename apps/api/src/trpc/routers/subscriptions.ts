@@ -56,8 +56,16 @@ export const subscriptionsRouter = router({
           { ...input, defaultPaymentMethod: paymentMethod },
           at,
         );
-        await chargeFirstPeriod(tx, row.id, { at, decide: processorDecider(ctx.processor) });
-        return retrieveSubscription(tx, ctx.scope, row.id);
+        await chargeFirstPeriod(tx, row.id, {
+          at,
+          decide: processorDecider(ctx.processor),
+          outbox: ctx.outbox,
+        });
+        const subscription = await retrieveSubscription(tx, ctx.scope, row.id);
+        await ctx.outbox.record(tx, ctx.scope, [
+          { type: 'subscription.created', object: subscription, customerId: subscription.customer },
+        ]);
+        return subscription;
       }),
     ),
 
@@ -106,8 +114,13 @@ export const subscriptionsRouter = router({
     .input(SubscriptionUpdateSchema)
     .output(SubscriptionSchema)
     .mutation(({ ctx, input }) =>
-      updateSubscription(ctx.db, ctx.scope, input, (tx, customerId, paymentMethod) =>
-        resolveBillingPaymentMethod(tx, ctx.scope, customerId, paymentMethod),
+      updateSubscription(
+        ctx.db,
+        ctx.scope,
+        input,
+        (tx, customerId, paymentMethod) =>
+          resolveBillingPaymentMethod(tx, ctx.scope, customerId, paymentMethod),
+        ctx.outbox,
       ),
     ),
 
@@ -123,7 +136,9 @@ export const subscriptionsRouter = router({
     })
     .input(SubscriptionIdInputSchema)
     .output(SubscriptionSchema)
-    .mutation(({ ctx, input }) => cancelSubscription(ctx.db, ctx.scope, input.id, new Date())),
+    .mutation(({ ctx, input }) =>
+      cancelSubscription(ctx.db, ctx.scope, input.id, new Date(), ctx.outbox),
+    ),
 });
 
 export const testHelpersRouter = router({
@@ -151,6 +166,7 @@ export const testHelpersRouter = router({
         at: new Date(input.at),
         scope: ctx.scope,
         decide: processorDecider(ctx.processor),
+        outbox: ctx.outbox,
       });
     }),
 });
