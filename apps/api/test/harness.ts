@@ -6,6 +6,7 @@ import { openDatabase, type DatabaseHandle } from '../src/db/client.js';
 import { createAccountWithKeys, createApiKey } from '../src/queries/accounts.js';
 import type { IdempotencyFaults } from '../src/rest/plugins/idempotency.js';
 import { buildServer } from '../src/server.js';
+import type { HostResolver } from '../src/webhooks/destinations.js';
 import { isolatedStore, type IsolatedStore } from './processes.js';
 import type { AppRouter } from '../src/trpc/root.js';
 import type { Permission } from '@peasswap/domain';
@@ -82,6 +83,7 @@ export async function startServer(
     database?: DatabaseHandle;
     rateLimit?: { perSecond: number; burst: number };
     idempotencyFaults?: IdempotencyFaults;
+    webhookResolver?: HostResolver;
   } = {},
 ): Promise<TestServer> {
   const database = options.database ?? (await testDatabase());
@@ -90,6 +92,7 @@ export async function startServer(
     logLevel: 'silent',
     ...(options.rateLimit && { rateLimit: options.rateLimit }),
     ...(options.idempotencyFaults && { idempotencyFaults: options.idempotencyFaults }),
+    ...(options.webhookResolver && { webhookResolver: options.webhookResolver }),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
