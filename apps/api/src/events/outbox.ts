@@ -44,14 +44,16 @@ export async function recordEvents(
     const data = change.previousAttributes
       ? { object: change.object, previousAttributes: change.previousAttributes }
       : { object: change.object };
+    // One statement's rows could share a clock reading: a microsecond apiece keeps their order.
     return sql`(${ids[index]}, ${scope.accountId}, ${scope.livemode}, ${change.type},
       ${change.customerId}, ${JSON.stringify(data)}::jsonb, ${origin.requestId},
-      ${origin.idempotencyKey})`;
+      ${origin.idempotencyKey}, clock_timestamp() + ${index} * interval '1 microsecond')`;
   });
   await db.execute(sql`
     with inserted as (
       insert into events
-        (id, account_id, livemode, type, customer_id, data, request_id, idempotency_key)
+        (id, account_id, livemode, type, customer_id, data, request_id, idempotency_key,
+          created_at)
       values ${sql.join(rows, sql`, `)}
       returning id, account_id, livemode, type
     ), queued as (
