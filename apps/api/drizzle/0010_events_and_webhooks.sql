@@ -4,7 +4,7 @@ CREATE TABLE "events" (
 	"livemode" boolean NOT NULL,
 	"type" text NOT NULL,
 	"customer_id" text,
-	"data" jsonb NOT NULL,
+	"data" json NOT NULL,
 	"request_id" text,
 	"idempotency_key" text,
 	"created_at" timestamp with time zone DEFAULT clock_timestamp() NOT NULL

@@ -46,7 +46,7 @@ export async function recordEvents(
       : { object: change.object };
     // One statement's rows could share a clock reading: a microsecond apiece keeps their order.
     return sql`(${ids[index]}, ${scope.accountId}, ${scope.livemode}, ${change.type},
-      ${change.customerId}, ${JSON.stringify(data)}::jsonb, ${origin.requestId},
+      ${change.customerId}, ${JSON.stringify(data)}::json, ${origin.requestId},
       ${origin.idempotencyKey}, clock_timestamp() + ${index} * interval '1 microsecond')`;
   });
   await db.execute(sql`

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, json, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { ownedColumns } from './columns.js';
 
 /**
@@ -19,7 +19,8 @@ export const events = pgTable(
     type: text('type').notNull(),
     /** The customer the event is about (its own change, or its payment's, card's, ...). */
     customerId: text('customer_id'),
-    data: jsonb('data')
+    // json, not jsonb: kept as written, so a delivery's body lists fields in the API's order.
+    data: json('data')
       .$type<{ object: Record<string, unknown>; previousAttributes?: Record<string, unknown> }>()
       .notNull(),
     requestId: text('request_id'),
