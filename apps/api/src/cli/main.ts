@@ -17,6 +17,7 @@ import {
 import { verifyCustomerTotals } from '../queries/analytics.js';
 import { simulatedProcessor } from '../payments/processor.js';
 import { createUser, type UserRole } from '../queries/users.js';
+import { deliverDueWebhooks } from '../webhooks/deliver.js';
 import { printResult, UsageError } from './output.js';
 import { analyzeSeededTables, seedCustomers, seedPayments } from './seed.js';
 
@@ -31,6 +32,7 @@ const USAGE = `Usage: pnpm cli <command> [options]
   analytics verify [--repair] [--json]           recompute customer totals from payments; exit 1 on mismatch
   housekeeping [--json]                          purge expired idempotency keys, sessions, old sign-in failures, 30-day-old events
   billing run [--at ISO] [--json]                charge everything due by --at (default now), in every account
+  webhooks deliver [--at ISO] [--json]           one delivery pass: send the webhooks due by --at (default now)
 `;
 
 const { positionals, values } = parseArgs({
@@ -272,6 +274,15 @@ async function run(command: string, database: DatabaseHandle): Promise<number | 
       ]);
       return;
     }
+    case 'webhooks deliver': {
+      const at = values.at === undefined ? new Date() : new Date(values.at);
+      if (Number.isNaN(at.getTime())) throw new UsageError('--at takes an ISO 8601 time');
+      const run = await deliverDueWebhooks(db, { at });
+      printResult(json, run, [
+        `Webhooks at ${run.at}: ${run.delivered} delivered, ${run.retrying} to retry, ${run.failed} failed for good.`,
+      ]);
+      return;
+    }
     default:
       throw new UsageError(`unknown command: ${command || '(none)'}`);
   }
@@ -281,7 +292,11 @@ async function main(): Promise<number> {
   const command = positionals
     .slice(
       0,
-      ['accounts', 'keys', 'users', 'analytics', 'billing'].includes(positionals[0] ?? '') ? 2 : 1,
+      ['accounts', 'keys', 'users', 'analytics', 'billing', 'webhooks'].includes(
+        positionals[0] ?? '',
+      )
+        ? 2
+        : 1,
     )
     .join(' ');
   if (values.help || command === '') {
