@@ -42,6 +42,11 @@ const EnvSchema = z.object({
   /** How often the server runs a billing pass; 0 leaves billing to `pnpm cli billing run`. */
   BILLING_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   /**
+   * How often the server looks for webhook retries falling due (new deliveries wake it at once);
+   * 0 leaves delivery to `pnpm cli webhooks deliver`.
+   */
+  WEBHOOK_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(5),
+  /**
    * The key of card fingerprints (and of card fields in idempotent requests' hashes). Unset: a
    * random secret the first server creates in the database. Setting it keeps the key out of the
    * database and its dumps; changing it changes every fingerprint made after.

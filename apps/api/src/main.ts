@@ -34,6 +34,9 @@ const app = await buildServer({
   ...(env.BILLING_INTERVAL_SECONDS > 0 && {
     billing: { intervalSeconds: env.BILLING_INTERVAL_SECONDS },
   }),
+  ...(env.WEBHOOK_INTERVAL_SECONDS > 0 && {
+    webhooks: { intervalSeconds: env.WEBHOOK_INTERVAL_SECONDS },
+  }),
   ...(env.HOUSEKEEPING_INTERVAL_SECONDS > 0 && {
     housekeeping: { intervalSeconds: env.HOUSEKEEPING_INTERVAL_SECONDS },
   }),

@@ -36,6 +36,7 @@ import { trpcPlugin, trpcResponseTextPlugin } from './rest/plugins/trpc.js';
 import type { Context, DashboardHttp } from './trpc/context.js';
 import { appRouter, createCaller } from './trpc/root.js';
 import { systemResolver, type HostResolver } from './webhooks/destinations.js';
+import { webhooksPlugin, type WebhookDeliveryConfig } from './webhooks/plugin.js';
 
 export interface ServerOptions {
   database: DatabaseHandle;
@@ -51,6 +52,8 @@ export interface ServerOptions {
   trustProxy?: string | undefined;
   /** Run a billing pass every `intervalSeconds` (see billing/plugin.ts). */
   billing?: { intervalSeconds: number };
+  /** Deliver webhooks when a commit queues some, and every `intervalSeconds` (webhooks/plugin.ts). */
+  webhooks?: WebhookDeliveryConfig;
   /** The key of card fingerprints; unset, a random one is kept in the database. */
   fingerprintSecret?: string | undefined;
   /**
@@ -159,6 +162,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       db,
       processor: simulatedProcessor,
       ...options.billing,
+    });
+  }
+  if (options.webhooks) {
+    await app.register(webhooksPlugin, {
+      database: options.database,
+      ...options.webhooks,
+      resolve: options.webhooks.resolve ?? options.webhookResolver,
     });
   }
   if (options.housekeeping) {
