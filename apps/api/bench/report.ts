@@ -1,6 +1,7 @@
 import type { ApiBenchReport } from './api.js';
 import type { BillingBenchReport, RenewalRun } from './billing.js';
 import type { LoadResult } from './load.js';
+import type { WebhooksBenchReport } from './webhooks.js';
 
 export interface Measurement {
   scenario: string;
@@ -37,6 +38,8 @@ export interface BenchReport {
   api: ApiBenchReport | null;
   /** The billing engine; null when only API scenarios ran. */
   billing: BillingBenchReport | null;
+  /** The outbox's cost and webhook delivery; null when not run. */
+  webhooks: WebhooksBenchReport | null;
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -66,8 +69,37 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     ...(report.api ? apiMarkdown(report, report.api) : []),
     ...(report.billing ? billingMarkdown(report.billing) : []),
+    ...(report.webhooks ? webhooksMarkdown(report, report.webhooks) : []),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function webhooksMarkdown(report: BenchReport, webhooks: WebhooksBenchReport): string[] {
+  const { config } = report;
+  const { delivery } = webhooks;
+  const without = webhooks.outboxSummary.find((v) => v.label === 'without outbox');
+  const relative = (rps: number) =>
+    without ? ` (${pct(rps / without.requestsPerSecond)} of without)` : '';
+  return [
+    '## Events and webhooks',
+    '',
+    `POST /v1/customers with and without the outbox row, same server code and database, rounds alternated (${config.connections} connections, ${config.duration} s each after ${config.warmup} s warm-up):`,
+    '',
+    '| variant | round | req/s | p50 ms | p99 ms |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...webhooks.outbox.map(
+      (round, index) =>
+        `| ${round.label} | ${index + 1} | ${int(round.result.requestsPerSecond)} | ${ms(round.result.p50)} | ${ms(round.result.p99)} |`,
+    ),
+    '',
+    ...webhooks.outboxSummary.map(
+      (v) =>
+        `- ${v.label}: ${int(v.requestsPerSecond)} req/s mean, p50 ${ms(v.p50)} ms${relative(v.requestsPerSecond)}`,
+    ),
+    '',
+    `Delivery to a receiver on 127.0.0.1 (answers 200 at once), one server: a backlog of ${int(delivery.backlog)} events drained in ${delivery.seconds.toFixed(1)} s from the server's start = **${int(delivery.eventsPerSecond)} events/s**. Steady: ${delivery.steady.perSecond} creates/s for ${int(delivery.steady.events)} events, commit to arrival p50 **${ms(delivery.steady.p50Ms)} ms**, p99 ${ms(delivery.steady.p99Ms)} ms, max ${ms(delivery.steady.maxMs)} ms.`,
+    '',
+  ];
 }
 
 function apiMarkdown(report: BenchReport, api: ApiBenchReport): string[] {

@@ -9,21 +9,24 @@ import { prepareBillingDatabase } from './billing-database.js';
 import { readBenchConfig } from './config.js';
 import { prepareBenchDatabase } from './database.js';
 import { renderMarkdown, type BenchReport } from './report.js';
+import { runWebhooksBench, type WebhooksBenchReport } from './webhooks.js';
 
 /**
  * `pnpm bench`: the API against its ceiling (api.ts) and the billing engine's renewals and empty
  * passes (billing.ts), each on its own database, seeded once and reused; then
- * bench/results/latest.{json,md}. `--only billing` runs the billing part alone, `--only list,...`
- * some API scenarios alone.
+ * bench/results/latest.{json,md}; then the events outbox's cost and webhook delivery (webhooks.ts).
+ * `--only billing` or `--only webhooks` runs that part alone, `--only list,...` some API scenarios.
  */
 const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'results');
 const BILLING = 'billing';
+const WEBHOOKS = 'webhooks';
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const config = readBenchConfig();
-const apiScenarios = config.only.filter((name) => name !== BILLING);
+const apiScenarios = config.only.filter((name) => name !== BILLING && name !== WEBHOOKS);
 const runsApi = config.only.length === 0 || apiScenarios.length > 0;
 const runsBilling = config.only.length === 0 || config.only.includes(BILLING);
+const runsWebhooks = config.only.length === 0 || config.only.includes(WEBHOOKS);
 const billingOptions = {
   adminUrl: config.adminUrl,
   due: config.billing.due,
@@ -52,6 +55,17 @@ if (runsBilling) {
     cpuProfileDir: config.billing.cpuProfile
       ? path.join(RESULTS_DIR, `cpu-${started.replace(/[:.]/g, '-')}`)
       : null,
+  });
+}
+
+let webhooks: WebhooksBenchReport | null = null;
+if (runsWebhooks) {
+  webhooks = await runWebhooksBench({
+    adminUrl: config.adminUrl,
+    duration: config.duration,
+    warmup: config.warmup,
+    connections: config.connections,
+    log,
   });
 }
 
@@ -85,6 +99,7 @@ const report: BenchReport = {
   },
   api,
   billing,
+  webhooks,
 };
 mkdirSync(RESULTS_DIR, { recursive: true });
 const stamp = report.finishedAt.replace(/[:.]/g, '-');

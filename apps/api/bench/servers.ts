@@ -38,7 +38,8 @@ async function waitFor(url: string, child: ChildProcess, output: () => string): 
   throw new Error(`${url} did not come up:\n${output()}`);
 }
 
-async function start(
+/** Any server script of this package in its own process, up once `readyPath` answers. */
+export async function startProcess(
   name: string,
   script: string,
   env: Record<string, string>,
@@ -72,7 +73,7 @@ async function start(
 
 /** The real server (src/main.ts): PostgreSQL, rate limits out of the way, warnings only. */
 export function startApi(databaseUrl: string): Promise<RunningServer> {
-  return start(
+  return startProcess(
     'api',
     'src/main.ts',
     {
@@ -90,7 +91,7 @@ export function startCeiling(
   accountId: string,
   withAuth: boolean,
 ): Promise<RunningServer> {
-  return start(
+  return startProcess(
     'ceiling',
     'bench/ceiling.ts',
     {
