@@ -248,7 +248,10 @@ export async function runWebhooksBench(options: {
           method: 'POST',
           headers,
           body: request.body,
-        }).then(async () => undefined),
+        }).then(async (response) => {
+          await response.arrayBuffer();
+          if (!response.ok) throw new Error(`a steady create failed: ${response.status}`);
+        }),
       );
     }
     await Promise.all(pending);
