@@ -5,8 +5,24 @@ import { addressProblem, hostOf, webhookUrlProblem } from '@peasswap/domain';
 /** Every address a host name resolves to (A and AAAA). Tests give their own. */
 export type HostResolver = (hostname: string) => Promise<string[]>;
 
-export const systemResolver: HostResolver = async (hostname) =>
-  (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
+/** A name that takes longer than this to resolve is treated as not resolving. */
+const DNS_TIMEOUT_MS = 5_000;
+
+export const systemResolver: HostResolver = async (hostname) => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`DNS lookup of ${hostname} timed out`)),
+      DNS_TIMEOUT_MS,
+    );
+  });
+  try {
+    const entries = await Promise.race([lookup(hostname, { all: true, verbatim: true }), timeout]);
+    return entries.map((entry) => entry.address);
+  } finally {
+    clearTimeout(timer);
+  }
+};
 
 export type Destination =
   | { ok: true; host: string; addresses: string[] }
