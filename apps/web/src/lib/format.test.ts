@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatTimestamp, orDash } from './format';
+import { formatClock, formatDate, formatPreciseTimestamp, formatTimestamp, orDash } from './format';
 
 describe('formatTimestamp', () => {
   it('reads an ISO timestamp as a date and time in the given zone', () => {
@@ -15,6 +15,22 @@ describe('formatTimestamp', () => {
 
   it('returns anything that is not a timestamp unchanged', () => {
     expect(formatTimestamp('not a date', 'en-US', 'UTC')).toBe('not a date');
+  });
+});
+
+describe('formatPreciseTimestamp', () => {
+  it('keeps the seconds', () => {
+    const text = formatPreciseTimestamp('2026-11-26T09:30:05.000Z', 'en-US', 'UTC');
+    expect(text.replace(/\s/g, ' ')).toBe('Nov 26, 2026, 9:30:05 AM');
+    expect(formatPreciseTimestamp('never', 'en-US', 'UTC')).toBe('never');
+  });
+});
+
+describe('formatClock', () => {
+  it('reads the time of day with seconds in the given zone', () => {
+    const text = formatClock('2026-11-26T21:30:05.000Z', 'en-US', 'UTC');
+    expect(text.replace(/\s/g, ' ')).toBe('9:30:05 PM');
+    expect(formatClock('later', 'en-US', 'UTC')).toBe('later');
   });
 });
 

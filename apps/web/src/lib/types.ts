@@ -13,3 +13,7 @@ export type Subscription = Outputs['subscriptions']['retrieve'];
 export type SubscriptionStatus = Subscription['status'];
 export type PaymentSchedule = Outputs['paymentSchedules']['retrieve'];
 export type PaymentMethod = Outputs['paymentMethods']['retrieve'];
+export type WebhookEndpoint = Outputs['webhookEndpoints']['retrieve'];
+export type CreatedWebhookEndpoint = Outputs['webhookEndpoints']['create'];
+export type WebhookDelivery = Outputs['webhookEndpoints']['deliveries']['data'][number];
+export type Event = Outputs['events']['retrieve'];
