@@ -3,10 +3,10 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { DialogActions } from '../../components/DialogActions';
 import { Modal } from '../../components/Modal';
+import { SecretReveal } from '../../components/SecretReveal';
 import { describeError } from '../../lib/errors';
 import { useTRPC } from '../../lib/trpc';
 import type { CreatedApiKey } from '../../lib/types';
-import { SecretReveal } from './SecretReveal';
 
 type Kind = 'secret' | 'restricted';
 

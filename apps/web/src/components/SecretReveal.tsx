@@ -1,10 +1,10 @@
 import { useId, useRef, useState } from 'react';
 
 /**
- * The new key in a read-only field with a Copy button; where the clipboard is refused, the key is
- * selected for the person to copy.
+ * A secret shown once (an API key, a webhook signing secret) in a read-only field with a Copy
+ * button; where the clipboard is refused, it is selected for the person to copy.
  */
-export function SecretReveal({ secret }: { secret: string }) {
+export function SecretReveal({ secret, label = 'Secret key' }: { secret: string; label?: string }) {
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<'yes' | 'select' | undefined>();
@@ -21,7 +21,7 @@ export function SecretReveal({ secret }: { secret: string }) {
 
   return (
     <div className="field">
-      <label htmlFor={id}>Secret key</label>
+      <label htmlFor={id}>{label}</label>
       <div className="secret">
         <input
           id={id}
