@@ -4,6 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DELIVERY_TIMEOUT_MS, RESPONSE_EXCERPT_MAX_BYTES } from '@peasswap/domain';
 import { rowsOf } from '../src/db/client.js';
+import { createAccountWithKeys } from '../src/queries/accounts.js';
 import { webhookDeliveries, webhookEndpoints } from '../src/db/schema/index.js';
 import { buildServer } from '../src/server.js';
 import { deliverDueWebhooks, type DeliveryOptions } from '../src/webhooks/deliver.js';
@@ -12,11 +13,13 @@ import { sendWebhook } from '../src/webhooks/sender.js';
 import {
   http,
   newAccount,
+  openIsolatedDatabase,
   testDatabase,
   type TestAccount,
   type TestServer,
   uniqueEmail,
 } from './harness.js';
+import { runCli } from './processes.js';
 import { startReceiver, type Receiver } from './webhook-receivers.js';
 
 /**
@@ -606,3 +609,76 @@ describe('the delivery pass', () => {
     expect(Number(count?.n)).toBe(25);
   });
 });
+
+describe('in the server, and from the CLI', () => {
+  it('delivers as soon as a change commits (woken by its NOTIFY), and `webhooks deliver` runs a pass', async () => {
+    const { store, database } = await openIsolatedDatabase();
+    let databaseOpen = true;
+    try {
+      const { testKey } = await createAccountWithKeys(database.db, 'Woken merchant');
+      // An interval of an hour: only the NOTIFY of a commit can wake these deliveries.
+      const app = await buildServer({
+        database,
+        logLevel: 'silent',
+        webhooks: { intervalSeconds: 3600 },
+      });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const api = { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
+      const hook = await receiver();
+      const endpoint = await http(api as TestServer, 'POST', '/v1/webhook_endpoints', {
+        key: testKey.secret,
+        body: { url: hook.url, enabledEvents: ['*'] },
+      });
+      expect(endpoint.status, endpoint.text).toBe(200);
+      const createCustomerThere = async () => {
+        const created = await http(api as TestServer, 'POST', '/v1/customers', {
+          key: testKey.secret,
+          body: { name: 'Woken', email: uniqueEmail('woken') },
+        });
+        expect(created.status, created.text).toBe(200);
+      };
+      for (let i = 1; i <= 3; i += 1) {
+        await createCustomerThere();
+        await until(() => hook.requests.length === i);
+      }
+
+      // One that fails is retried in 5 minutes: `pnpm cli webhooks deliver --at` then sends it.
+      hook.answer = (_request, response) => {
+        response.statusCode = 500;
+        response.end();
+      };
+      await createCustomerThere();
+      const attempted = sql`select count(*) as n from webhook_delivery_attempts where not succeeded`;
+      await until(
+        async () => Number(rowsOf<{ n: string }>(await database.db.execute(attempted))[0]?.n) === 1,
+      );
+      await app.close();
+      await database.close();
+      databaseOpen = false;
+      hook.answer = (_request, response) => response.end('ok');
+      const at = new Date(Date.now() + 6 * MINUTE).toISOString();
+      const cli = await runCli(['webhooks', 'deliver', '--at', at, '--json'], store.env);
+      expect(cli.code, cli.stderr).toBe(0);
+      expect(JSON.parse(cli.stdout)).toEqual({
+        object: 'webhook_delivery_run',
+        at,
+        claimed: 1,
+        delivered: 1,
+        failed: 0,
+        retrying: 0,
+      });
+      expect(hook.requests).toHaveLength(5);
+    } finally {
+      if (databaseOpen) await database.close();
+      await store.cleanup();
+    }
+  }, 120_000);
+});
+
+async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
