@@ -6,6 +6,11 @@ import { EmptyState } from './components/States';
 import { ApiKeysPage } from './routes/api-keys/ApiKeysPage';
 import { CustomerPage } from './routes/customers/CustomerPage';
 import { CustomersPage } from './routes/customers/CustomersPage';
+import { DevelopersIndex, DevelopersLayout } from './routes/developers/DevelopersLayout';
+import { EventPage } from './routes/developers/EventPage';
+import { EventsPage } from './routes/developers/EventsPage';
+import { WebhookEndpointPage } from './routes/developers/WebhookEndpointPage';
+import { WebhooksPage } from './routes/developers/WebhooksPage';
 import { SignInPage } from './routes/sign-in/SignInPage';
 import { SubscriptionsPage } from './routes/subscriptions/SubscriptionsPage';
 
@@ -27,6 +32,13 @@ export function App() {
             <Route path="customers/:id" element={<CustomerPage />} />
             <Route path="subscriptions" element={<SubscriptionsPage />} />
             <Route path="api-keys" element={<ApiKeysPage />} />
+            <Route path="developers" element={<DevelopersLayout />}>
+              <Route index element={<DevelopersIndex />} />
+              <Route path="webhooks" element={<WebhooksPage />} />
+              <Route path="webhooks/:id" element={<WebhookEndpointPage />} />
+              <Route path="events" element={<EventsPage />} />
+              <Route path="events/:id" element={<EventPage />} />
+            </Route>
             <Route path="*" element={<NotFound />} />
           </Route>
         </Routes>

@@ -21,6 +21,8 @@ export function AppShell() {
   );
   const canManageKeys = session.capabilities.includes('api_keys:manage');
   const canReadSubscriptions = useCan('subscriptions:read');
+  const canReadWebhooks = useCan('webhooks:read');
+  const canReadEvents = useCan('events:read');
 
   return (
     <div className={`shell shell--${environment}`}>
@@ -64,6 +66,11 @@ export function AppShell() {
           {canManageKeys && (
             <NavLink to="/api-keys" className="sidebar__link">
               API keys
+            </NavLink>
+          )}
+          {(canReadWebhooks || canReadEvents) && (
+            <NavLink to="/developers" className="sidebar__link">
+              Developers
             </NavLink>
           )}
         </nav>

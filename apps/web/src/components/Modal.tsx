@@ -7,19 +7,21 @@ interface ModalProps {
   title: string;
   description: ReactNode;
   children: ReactNode;
+  /** Wider, for a form with columns of choices (the webhook event picker). */
+  wide?: boolean;
 }
 
 /**
  * A modal dialog on Radix's primitive: focus moves in and is trapped, Escape and the close
  * button dismiss it, focus returns to what opened it, and the page behind is inert to readers.
  */
-export function Modal({ open, onOpenChange, title, description, children }: ModalProps) {
+export function Modal({ open, onOpenChange, title, description, children, wide }: ModalProps) {
   const returnFocus = useReturnFocus();
   return (
     <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Portal>
         <Dialog.Overlay className="overlay" />
-        <Dialog.Content className="dialog" {...returnFocus}>
+        <Dialog.Content className={wide ? 'dialog dialog--wide' : 'dialog'} {...returnFocus}>
           <div className="dialog__header">
             <Dialog.Title className="dialog__title">{title}</Dialog.Title>
             <Dialog.Close className="icon-button" aria-label="Close">

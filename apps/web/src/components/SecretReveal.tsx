@@ -27,6 +27,8 @@ export function SecretReveal({ secret, label = 'Secret key' }: { secret: string;
           id={id}
           ref={input}
           readOnly
+          // Focused, so selected, as it appears: ready to copy, and read out by screen readers.
+          autoFocus
           value={secret}
           spellCheck={false}
           onFocus={(event) => event.target.select()}
