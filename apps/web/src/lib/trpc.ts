@@ -1,7 +1,7 @@
 import type { AppRouter } from '@peasswap/api/router';
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
-import { createTRPCContext } from '@trpc/tanstack-react-query';
+import { createTRPCContext, createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import type { Environment } from './environment';
 import { isClientError, isSessionEnded } from './errors';
 
@@ -33,21 +33,28 @@ export function createEnvironmentClients(
   const onError = (error: unknown) => {
     if (isSessionEnded(error)) onSessionEnded();
   };
-  return {
-    environment,
-    // Same origin in production (the API serves this app); Vite proxies /trpc in development.
-    trpcClient: createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ url: '/trpc', headers: () => dashboardHeaders(environment) })],
+  // Same origin in production (the API serves this app); Vite proxies /trpc in development.
+  const trpcClient = createTRPCClient<AppRouter>({
+    links: [httpBatchLink({ url: '/trpc', headers: () => dashboardHeaders(environment) })],
+  });
+  const queryClient: QueryClient = new QueryClient({
+    queryCache: new QueryCache({ onError }),
+    mutationCache: new MutationCache({
+      onError,
+      // Every change records an event with it: whatever a person just did, the event lists
+      // (a customer's timeline, the Events screen) now miss it. Not awaited: the change is done.
+      onSuccess: () => void queryClient.invalidateQueries({ queryKey: eventLists }),
     }),
-    queryClient: new QueryClient({
-      queryCache: new QueryCache({ onError }),
-      mutationCache: new MutationCache({ onError }),
-      defaultOptions: {
-        queries: {
-          staleTime: 10_000,
-          retry: (failureCount, error) => !isClientError(error) && failureCount < 2,
-        },
+    defaultOptions: {
+      queries: {
+        staleTime: 10_000,
+        retry: (failureCount, error) => !isClientError(error) && failureCount < 2,
       },
-    }),
-  };
+    },
+  });
+  const eventLists = createTRPCOptionsProxy<AppRouter>({
+    client: trpcClient,
+    queryClient,
+  }).events.list.pathKey();
+  return { environment, trpcClient, queryClient };
 }

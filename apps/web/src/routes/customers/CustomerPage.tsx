@@ -14,6 +14,7 @@ import { CustomerPaymentMethods } from './CustomerPaymentMethods';
 import { CustomerPayments } from './CustomerPayments';
 import { CustomerPaymentSchedules } from './CustomerPaymentSchedules';
 import { CustomerSubscriptions } from './CustomerSubscriptions';
+import { CustomerTimeline } from './CustomerTimeline';
 import { DeleteCustomer } from './DeleteCustomer';
 
 export function CustomerPage() {
@@ -23,6 +24,7 @@ export function CustomerPage() {
   const canWrite = useCan('customers:write');
   const canReadSubscriptions = useCan('subscriptions:read');
   const canReadPaymentMethods = useCan('payment_methods:read');
+  const canReadEvents = useCan('events:read');
   const customer = useQuery(trpc.customers.retrieve.queryOptions({ id }));
 
   const back = (
@@ -89,6 +91,8 @@ export function CustomerPage() {
       {canReadSubscriptions && <CustomerPaymentSchedules customerId={data.id} />}
 
       <CustomerPayments customerId={data.id} />
+
+      {canReadEvents && <CustomerTimeline customerId={data.id} />}
     </>
   );
 }
