@@ -32,8 +32,10 @@ const USAGE = `Usage: pnpm cli <command> [options]
   analytics verify [--repair] [--json]           recompute customer totals from payments; exit 1 on mismatch
   housekeeping [--json]                          purge expired idempotency keys, sessions, old sign-in failures, 30-day-old events
   billing run [--at ISO] [--json]                charge everything due by --at (default now), in every account
-  webhooks deliver [--at ISO] [--json]           one delivery pass: send the webhooks due by --at (default now)
+  webhooks deliver [--at ISO] [--json]           send every webhook delivery due by --at (default now)
 `;
+
+const CLI_WEBHOOK_BATCH = 500;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -277,7 +279,17 @@ async function run(command: string, database: DatabaseHandle): Promise<number | 
     case 'webhooks deliver': {
       const at = values.at === undefined ? new Date() : new Date(values.at);
       if (Number.isNaN(at.getTime())) throw new UsageError('--at takes an ISO 8601 time');
-      const run = await deliverDueWebhooks(db, { at });
+      // Passes until one finds less than a full batch: everything due by --at, not 500 of it.
+      const run = await deliverDueWebhooks(db, { at, batchSize: CLI_WEBHOOK_BATCH });
+      let lastClaimed = run.claimed;
+      while (lastClaimed >= CLI_WEBHOOK_BATCH) {
+        const more = await deliverDueWebhooks(db, { at, batchSize: CLI_WEBHOOK_BATCH });
+        lastClaimed = more.claimed;
+        run.claimed += more.claimed;
+        run.delivered += more.delivered;
+        run.failed += more.failed;
+        run.retrying += more.retrying;
+      }
       printResult(json, run, [
         `Webhooks at ${run.at}: ${run.delivered} delivered, ${run.retrying} to retry, ${run.failed} failed for good.`,
       ]);
