@@ -29,8 +29,15 @@ export function EndpointActions({
   const [rolledSecret, setRolledSecret] = useState<string | undefined>();
   const id = endpoint.id;
 
+  /** The endpoint as changed, or gone, in every cached list: no list shows it as it was. */
+  const updateLists = (change: (rows: WebhookEndpoint[]) => WebhookEndpoint[]) =>
+    queryClient.setQueriesData<{ data: WebhookEndpoint[] }>(
+      { queryKey: trpc.webhookEndpoints.list.pathKey() },
+      (page) => page && { ...page, data: change(page.data) },
+    );
   const refresh = async (next: WebhookEndpoint) => {
     queryClient.setQueryData(trpc.webhookEndpoints.retrieve.queryKey({ id }), next);
+    updateLists((rows) => rows.map((row) => (row.id === id ? next : row)));
     await queryClient.invalidateQueries({ queryKey: trpc.webhookEndpoints.list.pathKey() });
   };
   const failed = (error: unknown) => onNotice({ text: describeError(error), warning: true });
@@ -78,6 +85,7 @@ export function EndpointActions({
   const remove = useMutation(
     trpc.webhookEndpoints.delete.mutationOptions({
       onSuccess: async () => {
+        updateLists((rows) => rows.filter((row) => row.id !== id));
         // Away first: this page's queries would ask for the endpoint that is gone (a 404).
         void navigate('/developers/webhooks', {
           state: { notice: `The endpoint ${endpoint.url} was deleted.` },

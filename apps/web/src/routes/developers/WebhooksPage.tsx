@@ -38,7 +38,8 @@ function Webhooks() {
   const endpoints = useQuery(
     trpc.webhookEndpoints.list.queryOptions(
       { limit: PAGE_SIZE, ...cursor },
-      { placeholderData: keepPreviousData },
+      // Asked again on every visit: delivery may have disabled one since (a 410, 3 days failing).
+      { placeholderData: keepPreviousData, staleTime: 0 },
     ),
   );
 
