@@ -103,6 +103,8 @@ export interface Dashboard {
   liveKey: string;
   owner: Credentials;
   viewer: Credentials;
+  /** A support user: customers and billing, no webhooks or events. */
+  support: Credentials;
   /** What the server printed: shown when something fails. */
   output(): string;
   stop(): Promise<void>;
@@ -133,13 +135,23 @@ export async function startDashboard(): Promise<Dashboard> {
       ...['users', 'create', '--account', boot.accountId, '--email', viewer.email],
       ...['--role', 'viewer', '--password', viewer.password],
     );
+    const support = { email: 'support@example.com', password: 'support-password-1' };
+    await cli(
+      ...['users', 'create', '--account', boot.accountId, '--email', support.email],
+      ...['--role', 'support', '--password', support.password],
+    );
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     let output = '';
     const child = spawn(process.execPath, [...TSX, 'src/main.ts'], {
       cwd: apiDir,
-      env: childEnv(database, { PORT: String(port), HOST: '127.0.0.1' }),
+      // Webhooks delivered at each commit (and retries looked for every second), as in production.
+      env: childEnv(database, {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        WEBHOOK_INTERVAL_SECONDS: '1',
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     server = child;
@@ -155,6 +167,7 @@ export async function startDashboard(): Promise<Dashboard> {
       liveKey: boot.liveKey,
       owner: boot.owner,
       viewer,
+      support,
       output: () => output,
       stop: async () => {
         child.kill('SIGTERM');
