@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../src/db/client.js';
-import { idempotencyKeys, sessions, signInAttempts } from '../src/db/schema/index.js';
+import { events, idempotencyKeys, sessions, signInAttempts } from '../src/db/schema/index.js';
 import { runHousekeeping } from '../src/housekeeping.js';
 import { createAccountWithKeys } from '../src/queries/accounts.js';
 import { createUser } from '../src/queries/users.js';
@@ -10,7 +10,8 @@ import { buildServer } from '../src/server.js';
 import { isolatedStore, runCli, type IsolatedStore } from './processes.js';
 
 /**
- * Expired idempotency keys, ended sessions and forgotten sign-in failures are purged, by the
+ * Expired idempotency keys, ended sessions, forgotten sign-in failures and events past their 30
+ * days are purged, by the
  * server on an interval and by `pnpm cli housekeeping`, and nothing still in use goes with them.
  * A database of its own, so the counts are exactly this file's rows.
  */
@@ -77,6 +78,18 @@ async function insertRows(label: string) {
     },
     { emailIdentity: `${label}-recent@example.com`, failures: 2, lastFailedAt: ago('5 minutes') },
   ]);
+  const event = (name: string, createdAt: SQL) => ({
+    id: `${label}-${name}`,
+    accountId,
+    livemode: false,
+    type: 'customer.created',
+    customerId: null,
+    data: { object: { id: `cus_${label}` } },
+    createdAt,
+  });
+  await db
+    .insert(events)
+    .values([event('event-old', ago('30 days 1 minute')), event('event-kept', ago('29 days'))]);
 }
 
 async function remainingRows() {
@@ -84,10 +97,12 @@ async function remainingRows() {
   const keys = await db.select({ key: idempotencyKeys.key }).from(idempotencyKeys);
   const open = await db.select({ id: sessions.id }).from(sessions);
   const attempts = await db.select({ email: signInAttempts.emailIdentity }).from(signInAttempts);
+  const kept = await db.select({ id: events.id }).from(events);
   return {
     keys: keys.map((row) => row.key).sort(),
     sessions: open.map((row) => row.id).sort(),
     attempts: attempts.map((row) => row.email).sort(),
+    events: kept.map((row) => row.id).sort(),
   };
 }
 
@@ -95,6 +110,7 @@ const kept = (label: string) => ({
   keys: [`${label}-live`, `${label}-new`],
   sessions: [`${label}-open`],
   attempts: [`${label}-locked@example.com`, `${label}-recent@example.com`],
+  events: [`${label}-event-kept`],
 });
 
 describe('housekeeping', () => {
@@ -104,12 +120,14 @@ describe('housekeeping', () => {
       idempotencyKeys: 1,
       sessions: 1,
       signInAttempts: 1,
+      events: 1,
     });
     expect(await remainingRows()).toEqual(kept('a'));
     expect(await runHousekeeping(database.db)).toEqual({
       idempotencyKeys: 0,
       sessions: 0,
       signInAttempts: 0,
+      events: 0,
     });
   });
 
@@ -124,7 +142,8 @@ describe('housekeeping', () => {
       await insertRows('b');
       const deadline = Date.now() + 5000;
       let rows = await remainingRows();
-      while (rows.sessions.includes('b-ended') && Date.now() < deadline) {
+      // Events are the last purge of a run: once they are gone, the whole run is done.
+      while (rows.events.includes('b-event-old') && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 50));
         rows = await remainingRows();
       }
@@ -132,6 +151,7 @@ describe('housekeeping', () => {
       expect(rows.keys.filter((key) => key.startsWith('b-'))).toEqual(wanted.keys);
       expect(rows.sessions.filter((id) => id.startsWith('b-'))).toEqual(wanted.sessions);
       expect(rows.attempts.filter((email) => email.startsWith('b-'))).toEqual(wanted.attempts);
+      expect(rows.events.filter((id) => id.startsWith('b-'))).toEqual(wanted.events);
       const closing = Date.now();
       await app.close();
       app = undefined;
@@ -151,7 +171,7 @@ describe('housekeeping', () => {
     expect(res.code, res.stderr).toBe(0);
     expect(JSON.parse(res.stdout)).toEqual({
       object: 'housekeeping',
-      removed: { idempotencyKeys: 1, sessions: 1, signInAttempts: 1 },
+      removed: { idempotencyKeys: 1, sessions: 1, signInAttempts: 1, events: 1 },
     });
     const rows = await remainingRows();
     expect(rows.sessions.filter((id) => id.startsWith('c-'))).toEqual(kept('c').sessions);
