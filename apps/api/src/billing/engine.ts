@@ -4,14 +4,13 @@ import {
   afterPeriodEnd,
   dueAction,
   newId,
-  previousAttributes,
   type BillingRun,
   type ChargeOutcome,
   type FailureCode,
 } from '@peasswap/domain';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/client.js';
-import { BILLING_ORIGIN, outboxFor, type Outbox } from '../events/outbox.js';
+import { BILLING_ORIGIN, outboxFor, updateOf, type Outbox } from '../events/outbox.js';
 import {
   billingAttempts,
   customers,
@@ -457,16 +456,7 @@ async function announceSubscription(
     ]);
     return;
   }
-  const previous = previousAttributes(before, after);
-  if (Object.keys(previous).length === 0) return;
-  await outbox.record(tx, scope, [
-    {
-      type: 'subscription.updated',
-      object: after,
-      previousAttributes: previous,
-      customerId: after.customer,
-    },
-  ]);
+  await outbox.record(tx, scope, updateOf('subscription.updated', before, after, after.customer));
 }
 
 async function scheduleOfItem(tx: Executor, itemId: string): Promise<string | null> {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { newId, TEST_EVENT_TYPE, type EventType } from '@peasswap/domain';
+import { newId, previousAttributes, TEST_EVENT_TYPE, type EventType } from '@peasswap/domain';
 import type { Executor } from '../db/client.js';
 import type { Scope } from '../queries/scope.js';
 
@@ -19,6 +19,21 @@ export interface Change {
   previousAttributes?: Record<string, unknown>;
   /** The customer the change is about, for that customer's timeline. */
   customerId: string | null;
+}
+
+/**
+ * An `*.updated` change: the object after, with the changed fields' old values; none at all when
+ * nothing the API shows changed (an update that changes nothing is not a change).
+ */
+export function updateOf(
+  type: Extract<EventType, `${string}.updated`>,
+  before: { id: string } & object,
+  after: { id: string } & object,
+  customerId: string | null,
+): Change[] {
+  const previous = previousAttributes(before, after);
+  if (Object.keys(previous).length === 0) return [];
+  return [{ type, object: after, previousAttributes: previous, customerId }];
 }
 
 /** Deliveries are waiting: sent at commit (PostgreSQL delivers a NOTIFY only then), never before. */

@@ -9,10 +9,9 @@ import {
   type CustomerCreate,
   type CustomerListQuery,
   type CustomerUpdateFields,
-  previousAttributes,
 } from '@peasswap/domain';
 import { sqlStateOf, type Executor } from '../db/client.js';
-import type { Outbox } from '../events/outbox.js';
+import { updateOf, type Outbox } from '../events/outbox.js';
 import { customers } from '../db/schema/index.js';
 import { assertAttachedTo } from './payment-methods.js';
 import { assertCursorExists, cursorOf, escapeLike, keysetFor, toPage } from './pagination.js';
@@ -177,19 +176,8 @@ export async function updateCustomer(
         .where(and(eq(customers.id, id), inScope(customers, scope), live))
         .returning(customerColumns);
       if (!row) throw customerMissing(id);
-      const [before, after] = [toCustomer(current), toCustomer(row)];
-      const previous = previousAttributes(before, after);
-      // An update that changes nothing is not a change: no event.
-      if (Object.keys(previous).length > 0) {
-        await outbox.record(tx, scope, [
-          {
-            type: 'customer.updated',
-            object: after,
-            previousAttributes: previous,
-            customerId: id,
-          },
-        ]);
-      }
+      const after = toCustomer(row);
+      await outbox.record(tx, scope, updateOf('customer.updated', toCustomer(current), after, id));
       return after;
     });
   } catch (error) {

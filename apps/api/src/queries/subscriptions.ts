@@ -4,7 +4,6 @@ import {
   DomainError,
   mergeMetadata,
   newId,
-  previousAttributes,
   startSubscription,
   type Subscription,
   type SubscriptionCreate,
@@ -13,7 +12,7 @@ import {
   type SubscriptionUpdate,
 } from '@peasswap/domain';
 import type { Executor } from '../db/client.js';
-import type { Outbox } from '../events/outbox.js';
+import { updateOf, type Outbox } from '../events/outbox.js';
 import { subscriptions } from '../db/schema/index.js';
 import { assertCursorExists, keysetFor, toPage } from './pagination.js';
 import { inScope, type Scope } from './scope.js';
@@ -245,18 +244,12 @@ export async function updateSubscription(
       .where(eq(subscriptions.id, id))
       .returning(subscriptionColumns);
     if (!row) throw subscriptionMissing(id);
-    const [before, after] = [toSubscription(current), toSubscription(row)];
-    const previous = previousAttributes(before, after);
-    if (Object.keys(previous).length > 0) {
-      await outbox.record(tx, scope, [
-        {
-          type: 'subscription.updated',
-          object: after,
-          previousAttributes: previous,
-          customerId: after.customer,
-        },
-      ]);
-    }
+    const after = toSubscription(row);
+    await outbox.record(
+      tx,
+      scope,
+      updateOf('subscription.updated', toSubscription(current), after, after.customer),
+    );
     return after;
   });
 }
