@@ -417,6 +417,12 @@ describe('webhooks and events in the dashboard', () => {
     await page.goto(`/developers/events/${customerEvent}`);
     await page.getByRole('heading', { name: 'customer.created', level: 1 }).waitFor();
     expect(await page.getByRole('button', { name: 'Resend to endpoints' }).count()).toBe(0);
+    // A viewer reads the Timeline too; signing out from under it asks for nothing more (a 401).
+    await page.getByRole('link', { name: customerId }).click();
+    await page
+      .getByRole('region', { name: 'Timeline' })
+      .getByRole('link', { name: 'Customer updated' })
+      .waitFor();
 
     await signOut();
     await signIn(dashboard.support);

@@ -1,5 +1,5 @@
 import type { AppRouter } from '@peasswap/api/router';
-import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import { matchMutation, MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
 import { createTRPCContext, createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import type { Environment } from './environment';
@@ -43,7 +43,11 @@ export function createEnvironmentClients(
       onError,
       // Every change records an event with it: whatever a person just did, the event lists
       // (a customer's timeline, the Events screen) now miss it. Not awaited: the change is done.
-      onSuccess: () => void queryClient.invalidateQueries({ queryKey: eventLists }),
+      // Signing in or out changes no data, and after sign-out a refetch could only be refused.
+      onSuccess: (_data, _variables, _context, mutation) => {
+        if (matchMutation({ mutationKey: proxy.session.pathKey() }, mutation)) return;
+        void queryClient.invalidateQueries({ queryKey: proxy.events.list.pathKey() });
+      },
     }),
     defaultOptions: {
       queries: {
@@ -52,9 +56,6 @@ export function createEnvironmentClients(
       },
     },
   });
-  const eventLists = createTRPCOptionsProxy<AppRouter>({
-    client: trpcClient,
-    queryClient,
-  }).events.list.pathKey();
+  const proxy = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient });
   return { environment, trpcClient, queryClient };
 }
