@@ -12,6 +12,8 @@ import { events, webhookEndpoints } from '../db/schema/index.js';
 import { assertCursorExists, keysetFor, toPage } from './pagination.js';
 import { inScope, type Scope } from './scope.js';
 import { queueDeliveries } from './webhook-deliveries.js';
+// webhook-endpoints.ts imports this file too; only functions cross, called after both load.
+import { webhookEndpointDisabled, webhookEndpointMissing } from './webhook-endpoints.js';
 
 type EventRow = typeof events.$inferSelect;
 
@@ -79,12 +81,6 @@ export async function listEvents(db: Executor, scope: Scope, params: EventListQu
   return { data: page.data.map(toEvent), hasMore: page.hasMore };
 }
 
-function endpointMissing(id: string): DomainError {
-  return new DomainError('resource_missing', `No such webhook endpoint: '${id}'.`, {
-    param: 'endpoint',
-  });
-}
-
 /**
  * Send an event again: to one endpoint (any of the scope's, even one not subscribed to the type),
  * or to every enabled endpoint subscribed to it now. Each is a new delivery with a fresh retry
@@ -114,14 +110,8 @@ export async function redeliverEvent(
     let targets: string[];
     if (endpointId !== undefined) {
       const [endpoint] = endpoints;
-      if (!endpoint) throw endpointMissing(endpointId);
-      if (endpoint.status !== 'enabled') {
-        throw new DomainError(
-          'parameter_invalid',
-          `Webhook endpoint '${endpointId}' is disabled; enable it to send it events.`,
-          { param: 'endpoint' },
-        );
-      }
+      if (!endpoint) throw webhookEndpointMissing(endpointId, 'endpoint');
+      if (endpoint.status !== 'enabled') throw webhookEndpointDisabled(endpointId, 'endpoint');
       targets = [endpoint.id];
     } else {
       targets = endpoints

@@ -55,8 +55,17 @@ function toWebhookEndpoint(row: EndpointRow, secret?: string): WebhookEndpoint {
   };
 }
 
-export function webhookEndpointMissing(id: string): DomainError {
-  return new DomainError('resource_missing', `No such webhook endpoint: '${id}'.`, { param: 'id' });
+export function webhookEndpointMissing(id: string, param = 'id'): DomainError {
+  return new DomainError('resource_missing', `No such webhook endpoint: '${id}'.`, { param });
+}
+
+/** A disabled endpoint is sent nothing, not even on request (a test event, a redelivery). */
+export function webhookEndpointDisabled(id: string, param = 'id'): DomainError {
+  return new DomainError(
+    'parameter_invalid',
+    `Webhook endpoint '${id}' is disabled; enable it to send it events.`,
+    { param },
+  );
 }
 
 const byId = (scope: Scope, id: string) =>
@@ -291,13 +300,7 @@ export async function sendTestEvent(
       .where(byId(scope, id))
       .for('share');
     if (!row) throw webhookEndpointMissing(id);
-    if (row.status !== 'enabled') {
-      throw new DomainError(
-        'parameter_invalid',
-        `Webhook endpoint '${id}' is disabled; enable it to send it events.`,
-        { param: 'id' },
-      );
-    }
+    if (row.status !== 'enabled') throw webhookEndpointDisabled(id);
     const [eventId] = await outbox.record(tx, scope, [
       { type: TEST_EVENT_TYPE, object: toWebhookEndpoint(row), customerId: null },
     ]);
