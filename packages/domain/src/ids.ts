@@ -17,6 +17,7 @@ export const ID_PREFIXES = {
   event: 'evt',
   webhookEndpoint: 'we',
   webhookDelivery: 'whdl',
+  customerMerge: 'cmrg',
   apiKey: 'key',
   user: 'usr',
   session: 'sess',

@@ -32,6 +32,16 @@ export const customers = pgTable(
         (): SQL =>
           sql`lower(${customers.name} || ' ' || ${customers.email} || ' ' || coalesce(${customers.phone}, ''))`,
       ),
+    /**
+     * The mailbox behind the email by its provider's rules (domain `mailboxIdentity`: Gmail's dots
+     * and `+tags`, ...): the "same email" duplicate signal. Null only on rows written before it
+     * existed, until `backfillDuplicateKeys` has filled them.
+     */
+    mailboxIdentity: text('mailbox_identity'),
+    /** The name as duplicates compare it (domain `nameKey`): no case, accents or punctuation. */
+    nameKey: text('name_key'),
+    /** The customer this one was merged into; set with `deleted_at` by a merge. */
+    mergedInto: text('merged_into'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
@@ -47,6 +57,21 @@ export const customers = pgTable(
     index('customers_account_search_trgm_idx')
       .using('gin', table.accountId, sql`${table.searchText} gin_trgm_ops`)
       .where(sql`${table.deletedAt} is null`),
+    // Duplicate candidates (SPEC §8), each an index lookup: the same mailbox, the same phone,
+    // a similar name (trigrams over the name key, account_id leading).
+    index('customers_mailbox_idx')
+      .on(table.accountId, table.livemode, table.mailboxIdentity)
+      .where(sql`${table.deletedAt} is null`),
+    index('customers_phone_idx')
+      .on(table.accountId, table.livemode, table.phone)
+      .where(sql`${table.deletedAt} is null and ${table.phone} is not null`),
+    index('customers_name_key_trgm_idx')
+      .using('gin', table.accountId, sql`${table.nameKey} gin_trgm_ops`)
+      .where(sql`${table.deletedAt} is null`),
+    check(
+      'customers_merged_is_deleted',
+      sql`${table.mergedInto} is null or ${table.deletedAt} is not null`,
+    ),
     check('customers_name_length', sql`char_length(${table.name}) between 1 and 256`),
     check('customers_email_length', sql`char_length(${table.email}) between 3 and 254`),
     check('customers_description_length', sql`char_length(${table.description}) <= 1000`),

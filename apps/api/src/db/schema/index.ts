@@ -14,3 +14,4 @@ export * from './payment-methods.js';
 export * from './server-secrets.js';
 export * from './events.js';
 export * from './webhooks.js';
+export * from './customer-merges.js';
