@@ -20,7 +20,7 @@ import { inScope, type Scope } from './scope.js';
 
 const UNIQUE_VIOLATION = '23505';
 
-const customerColumns = {
+export const customerColumns = {
   id: customers.id,
   livemode: customers.livemode,
   name: customers.name,
@@ -34,9 +34,9 @@ const customerColumns = {
 };
 
 /** A customer as read from its table: the selected columns, typed by the schema. */
-type CustomerRow = Pick<typeof customers.$inferSelect, keyof typeof customerColumns>;
+export type CustomerRow = Pick<typeof customers.$inferSelect, keyof typeof customerColumns>;
 
-function toCustomer(row: CustomerRow): Customer {
+export function toCustomer(row: CustomerRow): Customer {
   return {
     id: row.id,
     object: 'customer',
