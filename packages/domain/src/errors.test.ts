@@ -19,6 +19,7 @@ describe('error codes', () => {
     ['phone_invalid', 'invalid_request_error'],
     ['resource_missing', 'invalid_request_error'],
     ['customer_email_taken', 'invalid_request_error'],
+    ['customer_merged', 'invalid_request_error'],
     ['sensitive_data_rejected', 'invalid_request_error'],
     ['api_key_invalid', 'authentication_error'],
     ['insufficient_permissions', 'permission_error'],

@@ -15,6 +15,7 @@ export const ERROR_TYPE_BY_CODE = {
   route_missing: 'invalid_request_error',
   method_not_allowed: 'invalid_request_error',
   customer_email_taken: 'invalid_request_error',
+  customer_merged: 'invalid_request_error',
   sensitive_data_rejected: 'invalid_request_error',
   card_number_invalid: 'invalid_request_error',
   card_expired: 'invalid_request_error',

@@ -27,6 +27,7 @@ const HTTP_STATUS_BY_CODE = {
   route_missing: 404,
   method_not_allowed: 405,
   customer_email_taken: 409,
+  customer_merged: 404,
   sensitive_data_rejected: 400,
   card_number_invalid: 400,
   card_expired: 400,
