@@ -56,6 +56,28 @@ export function customerMissing(id: string, param = 'id'): DomainError {
   return new DomainError('resource_missing', `No such customer: '${id}'.`, { param });
 }
 
+/**
+ * Why a customer is not there: merged into another (`customer_merged`, naming the survivor), or
+ * gone or never ours (`resource_missing`).
+ */
+export async function customerGone(
+  db: Executor,
+  scope: Scope,
+  id: string,
+  param = 'id',
+): Promise<DomainError> {
+  const [row] = await db
+    .select({ mergedInto: customers.mergedInto })
+    .from(customers)
+    .where(and(eq(customers.id, id), inScope(customers, scope)));
+  return row?.mergedInto ? customerMerged(id, row.mergedInto, param) : customerMissing(id, param);
+}
+
+export function customerMerged(id: string, survivor: string, param = 'id'): DomainError {
+  const message = `Customer '${id}' was merged into '${survivor}'.`;
+  return new DomainError('customer_merged', message, { param, extra: { customer: survivor } });
+}
+
 const live = isNull(customers.deletedAt);
 
 async function findLiveIdByEmail(db: Executor, scope: Scope, email: string) {
@@ -127,7 +149,7 @@ export async function retrieveCustomer(db: Executor, scope: Scope, id: string): 
       .prepare('customers_retrieve'),
   );
   const [row] = await query.execute({ id, ...scope });
-  if (!row) throw customerMissing(id);
+  if (!row) throw await customerGone(db, scope, id);
   return toCustomer(row);
 }
 
@@ -145,7 +167,7 @@ export async function updateCustomer(
         .from(customers)
         .where(and(eq(customers.id, id), inScope(customers, scope), live))
         .for('update');
-      if (!current) throw customerMissing(id);
+      if (!current) throw await customerGone(tx, scope, id);
 
       let metadata: Record<string, string> | undefined;
       if (fields.metadata !== undefined) {
@@ -199,7 +221,7 @@ export async function deleteCustomer(db: Executor, scope: Scope, id: string): Pr
     .set({ deletedAt: sql`now()`, updatedAt: sql`now()` })
     .where(and(eq(customers.id, id), inScope(customers, scope), live))
     .returning(customerColumns);
-  if (!row) throw customerMissing(id);
+  if (!row) throw await customerGone(db, scope, id);
   return toCustomer(row);
 }
 
