@@ -23,6 +23,7 @@ describe('platform: OpenAPI document and docs', () => {
       '/v1/customers',
       '/v1/customers/{id}',
       '/v1/customers/{id}/analytics',
+      '/v1/customers/{id}/merge',
       '/v1/customers/{id}/payment_methods',
       '/v1/customers/{id}/payments',
       '/v1/events',
