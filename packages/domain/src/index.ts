@@ -16,3 +16,4 @@ export * from './billing/index.js';
 export * from './subscriptions/index.js';
 export * from './events/index.js';
 export * from './webhooks/index.js';
+export * from './duplicates/index.js';

@@ -1,0 +1,3 @@
+export * from './identity.js';
+export * from './names.js';
+export * from './score.js';

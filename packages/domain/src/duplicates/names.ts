@@ -1,0 +1,67 @@
+import { distance } from 'fastest-levenshtein';
+
+/** Letters that Unicode decomposition leaves whole but people write without their stroke or ligature. */
+const FOLDED_LETTERS: Readonly<Record<string, string>> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
+};
+const FOLDABLE = new RegExp(`[${Object.keys(FOLDED_LETTERS).join('')}]`, 'gu');
+const COMBINING_MARKS = /\p{M}+/gu;
+const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]+/gu;
+
+/**
+ * The form of a name that ignores what people vary when they type the same name twice: accents
+ * (NFKD, then combining marks removed; ß, æ, ø, ł and the like folded as `unaccent` does), case,
+ * punctuation (every run of anything but letters and digits becomes one space) and word order
+ * (words sorted). `Lovelace, Ada` and `ada lovelace` → `ada lovelace`; `José Müller` →
+ * `jose muller`. A name of nothing but punctuation has the empty key.
+ */
+export function nameKey(name: string): string {
+  const words = name
+    .normalize('NFKD')
+    .replace(COMBINING_MARKS, '')
+    .toLowerCase()
+    .replace(FOLDABLE, (letter) => FOLDED_LETTERS[letter] ?? letter)
+    .replace(NOT_LETTER_OR_DIGIT, ' ')
+    .trim()
+    .split(' ')
+    .filter((word) => word.length > 0);
+  return words.sort().join(' ');
+}
+
+/**
+ * How alike two names are, 0 (nothing alike) to 1 (the same key), on their `nameKey`s: the larger
+ * of two measures, each catching what the other misses.
+ * - Edit similarity: 1 − Levenshtein distance / length of the longer key. Catches typos and
+ *   spelling variants (`Jon Smith` / `John Smith` → 0.9).
+ * - Word overlap: the Dice coefficient of the two sets of words, 2·|shared| / (|a| + |b|).
+ *   Catches a word added or left out (`Ada Lovelace` / `Ada Augusta Lovelace` → 0.8), which the
+ *   edit distance counts letter by letter.
+ * A name whose key is empty (nothing but punctuation) is like nothing: 0.
+ */
+export function nameSimilarity(a: string, b: string): number {
+  const keyA = nameKey(a);
+  const keyB = nameKey(b);
+  if (keyA.length === 0 || keyB.length === 0) return 0;
+  if (keyA === keyB) return 1;
+  return Math.max(editSimilarity(keyA, keyB), wordOverlap(keyA, keyB));
+}
+
+function editSimilarity(keyA: string, keyB: string): number {
+  return 1 - distance(keyA, keyB) / Math.max(keyA.length, keyB.length);
+}
+
+function wordOverlap(keyA: string, keyB: string): number {
+  const wordsA = new Set(keyA.split(' '));
+  const wordsB = new Set(keyB.split(' '));
+  let shared = 0;
+  for (const word of wordsA) if (wordsB.has(word)) shared += 1;
+  return (2 * shared) / (wordsA.size + wordsB.size);
+}
