@@ -1,3 +1,4 @@
 export * from './identity.js';
 export * from './names.js';
 export * from './score.js';
+export * from './schemas.js';
