@@ -5,6 +5,7 @@ import {
   CustomerIdInputSchema,
   CustomerListQuerySchema,
   CustomerListSchema,
+  CustomerMergeSchema,
   CustomerSchema,
   CustomerPaymentMethodsQuerySchema,
   CustomerUpdateSchema,
@@ -22,6 +23,7 @@ import {
   retrieveCustomer,
   updateCustomer,
 } from '../../queries/customers.js';
+import { mergeCustomers } from '../../queries/customer-merges.js';
 import { cancelSchedulesOfCustomer } from '../../queries/payment-schedules.js';
 import { cancelSubscriptionsOfCustomer } from '../../queries/subscriptions.js';
 import { procedureWith, router } from '../init.js';
@@ -115,6 +117,29 @@ export const customersRouter = router({
         ]);
         return { id: customer.id, object: 'customer' as const, deleted: true as const };
       }),
+    ),
+
+  merge: procedureWith('customers:write')
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/v1/customers/{id}/merge',
+        tags,
+        summary: 'Merge customers into this one',
+        description:
+          'One transaction: the payments, payment methods, subscriptions and schedules of `from` move to this customer (a card whose fingerprint it already has is detached; its default wins), its analytics are recomputed, it takes the `fields` chosen, and the others are deleted: their ids answer 404 `customer_merged` naming this one. Repeating a merge already done changes nothing.',
+      },
+    })
+    .input(CustomerMergeSchema)
+    .output(CustomerSchema)
+    .mutation(({ ctx, input }) =>
+      mergeCustomers(
+        ctx.db,
+        ctx.scope,
+        input,
+        { actor: ctx.auth.user?.id ?? ctx.auth.keyId, requestId: ctx.requestId },
+        ctx.outbox,
+      ),
     ),
 
   payments: procedureWith('payments:read')

@@ -1,0 +1,408 @@
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import {
+  CUSTOMER_MERGE_FIELDS,
+  DomainError,
+  emailIdentity,
+  newId,
+  previousAttributes,
+  type Customer,
+  type CustomerMerge,
+} from '@peasswap/domain';
+import { rowsOf, type Executor } from '../db/client.js';
+import type { Outbox } from '../events/outbox.js';
+import {
+  billingAttempts,
+  customerMerges,
+  customerPaymentTotals,
+  customers,
+  paymentMethods,
+  paymentScheduleItems,
+  paymentSchedules,
+  payments,
+  subscriptions,
+} from '../db/schema/index.js';
+import { customerColumns, customerMerged, customerMissing, toCustomer } from './customers.js';
+import { inScope, type Scope } from './scope.js';
+
+/** Who merged, for the merge's record: the API key or dashboard user, and the request. */
+export interface MergeActor {
+  actor: string | null;
+  requestId: string | null;
+}
+
+const lockedColumns = {
+  ...customerColumns,
+  deletedAt: customers.deletedAt,
+  mergedInto: customers.mergedInto,
+};
+type LockedCustomer = Awaited<ReturnType<typeof lockCustomers>>[number];
+
+/**
+ * Merge `input.from` into the survivor `input.id`, in one transaction (SPEC §8): their payments,
+ * payment methods, subscriptions, schedules and pending charges move to the survivor, its
+ * analytics are recomputed, it takes the chosen fields, and the others are soft-deleted with
+ * `merged_into`. A retry of a merge already done answers the survivor and changes nothing.
+ */
+export async function mergeCustomers(
+  db: Executor,
+  scope: Scope,
+  input: CustomerMerge,
+  by: MergeActor,
+  outbox: Outbox,
+): Promise<Customer> {
+  return db.transaction(async (tx) => {
+    const locked = await lockCustomers(tx, scope, [input.id, ...input.from]);
+    const survivor = checkSurvivor(locked, input.id);
+    const merging = checkOthers(locked, input);
+    const before = toCustomer(survivor);
+    if (merging.length === 0) return before;
+    const fromIds = merging.map((customer) => customer.id);
+
+    const moved = await moveBelongings(tx, scope, survivor, merging);
+    await recomputeTotals(tx, scope, survivor.id, fromIds);
+    await tx
+      .update(customers)
+      .set({
+        deletedAt: sql`now()`,
+        updatedAt: sql`now()`,
+        mergedInto: survivor.id,
+        defaultPaymentMethodId: null,
+      })
+      .where(and(inScope(customers, scope), inArray(customers.id, fromIds)));
+    const after = await applyFields(tx, scope, survivor, locked, input, moved.defaultPaymentMethod);
+
+    await tx.insert(customerMerges).values({
+      id: newId('customerMerge'),
+      ...scope,
+      survivorId: survivor.id,
+      mergedIds: fromIds,
+      moved: moved.ids,
+      fields: input.fields ?? {},
+      actor: by.actor,
+      requestId: by.requestId,
+    });
+    const previous = previousAttributes(before, after);
+    await outbox.record(tx, scope, [
+      {
+        type: 'customer.merged',
+        object: after,
+        ...(Object.keys(previous).length > 0 && { previousAttributes: previous }),
+        customerId: survivor.id,
+      },
+    ]);
+    return after;
+  });
+}
+
+/**
+ * Lock every customer of the merge, in id order whatever order the request named them in: two
+ * merges over the same customers then queue on the first row they share instead of deadlocking.
+ * `no key update` rather than `update`: billing inserts a payment for a customer (a foreign-key
+ * check, `key share`) while holding its charge's row, which the merge then moves; the stronger
+ * lock would make the two wait on each other.
+ */
+async function lockCustomers(tx: Executor, scope: Scope, ids: string[]) {
+  return tx
+    .select(lockedColumns)
+    .from(customers)
+    .where(and(inScope(customers, scope), inArray(customers.id, ids)))
+    .orderBy(asc(customers.id))
+    .for('no key update');
+}
+
+function checkSurvivor(locked: LockedCustomer[], id: string): LockedCustomer {
+  const survivor = locked.find((row) => row.id === id);
+  if (!survivor) throw customerMissing(id);
+  if (survivor.mergedInto !== null) throw customerMerged(id, survivor.mergedInto);
+  if (survivor.deletedAt !== null) throw customerMissing(id);
+  return survivor;
+}
+
+/**
+ * The customers still to merge. One merged into this survivor already is a retry's (skipped); one
+ * gone, merged elsewhere, or of another account or environment is a 404 naming `from.N`.
+ */
+function checkOthers(locked: LockedCustomer[], input: CustomerMerge): LockedCustomer[] {
+  return input.from.flatMap((id, index) => {
+    const param = `from.${index}`;
+    const row = locked.find((candidate) => candidate.id === id);
+    if (!row) throw customerMissing(id, param);
+    if (row.mergedInto === input.id) return [];
+    if (row.mergedInto !== null) throw customerMerged(id, row.mergedInto, param);
+    if (row.deletedAt !== null) throw customerMissing(id, param);
+    return [row];
+  });
+}
+
+interface Moved {
+  ids: Record<string, string[]>;
+  /** The survivor's default payment method after the move. */
+  defaultPaymentMethod: string | null;
+}
+
+/**
+ * Move what the merged customers own. The order matters against billing running at the same
+ * time: pending charges first (waiting for any being finished, whose payment is then moved
+ * below), then subscriptions and schedule items (waiting for any being claimed), then the charges
+ * those claims recorded meanwhile, then the payments.
+ */
+async function moveBelongings(
+  tx: Executor,
+  scope: Scope,
+  survivor: LockedCustomer,
+  merging: LockedCustomer[],
+): Promise<Moved> {
+  const fromIds = merging.map((customer) => customer.id);
+  const pendingOfMerged = and(
+    inScope(billingAttempts, scope),
+    inArray(billingAttempts.customerId, fromIds),
+    eq(billingAttempts.state, 'pending'),
+  );
+  const attempts = await tx
+    .update(billingAttempts)
+    .set({ customerId: survivor.id })
+    .where(pendingOfMerged)
+    .returning({ id: billingAttempts.id });
+
+  const movedSubscriptions = await tx
+    .update(subscriptions)
+    .set({ customerId: survivor.id, updatedAt: sql`now()` })
+    .where(and(inScope(subscriptions, scope), inArray(subscriptions.customerId, fromIds)))
+    .returning({ id: subscriptions.id });
+
+  const schedulesOfMerged = and(
+    inScope(paymentSchedules, scope),
+    inArray(paymentSchedules.customerId, fromIds),
+  );
+  await tx
+    .select({ id: paymentScheduleItems.id })
+    .from(paymentScheduleItems)
+    .innerJoin(paymentSchedules, eq(paymentSchedules.id, paymentScheduleItems.scheduleId))
+    .where(and(schedulesOfMerged, eq(paymentScheduleItems.status, 'scheduled')))
+    .orderBy(asc(paymentScheduleItems.id))
+    .for('update', { of: paymentScheduleItems });
+  const movedSchedules = await tx
+    .update(paymentSchedules)
+    .set({ customerId: survivor.id, updatedAt: sql`now()` })
+    .where(schedulesOfMerged)
+    .returning({ id: paymentSchedules.id });
+
+  // Charges recorded by a claim that committed since the first sweep. One being finished right
+  // now is skipped rather than waited for: its finisher may be waiting for a row locked above.
+  const lateAttempts = await tx.execute(sql`
+    update billing_attempts set customer_id = ${survivor.id}
+    where id in (
+      select id from billing_attempts
+      where account_id = ${scope.accountId} and livemode = ${scope.livemode}
+        and customer_id in ${fromIds} and state = 'pending'
+      for update skip locked)
+    returning id`);
+
+  const cards = await moveCards(tx, scope, survivor, merging);
+
+  const movedPayments = await tx
+    .update(payments)
+    .set({ customerId: survivor.id })
+    .where(and(inScope(payments, scope), inArray(payments.customerId, fromIds)))
+    .returning({ id: payments.id });
+
+  return {
+    ids: {
+      payments: movedPayments.map((row) => row.id),
+      paymentMethods: cards.moved,
+      detachedPaymentMethods: cards.detached,
+      subscriptions: movedSubscriptions.map((row) => row.id),
+      paymentSchedules: movedSchedules.map((row) => row.id),
+      billingAttempts: [
+        ...attempts.map((row) => row.id),
+        ...rowsOf<{ id: string }>(lateAttempts).map((row) => row.id),
+      ],
+    },
+    defaultPaymentMethod: cards.defaultPaymentMethod,
+  };
+}
+
+/**
+ * Attached cards move to the survivor, except one whose fingerprint the survivor already has (or
+ * an earlier merged customer brought): that one is detached, and whatever named it (a
+ * subscription, a schedule, a pending charge, now all the survivor's) names the survivor's copy.
+ * The survivor's default wins; without one it takes the first merged customer's that has one.
+ */
+async function moveCards(
+  tx: Executor,
+  scope: Scope,
+  survivor: LockedCustomer,
+  merging: LockedCustomer[],
+) {
+  const attached = await tx
+    .select({
+      id: paymentMethods.id,
+      customerId: paymentMethods.customerId,
+      fingerprint: paymentMethods.fingerprint,
+    })
+    .from(paymentMethods)
+    .where(
+      and(
+        inScope(paymentMethods, scope),
+        inArray(paymentMethods.customerId, [survivor.id, ...merging.map((c) => c.id)]),
+        isNull(paymentMethods.detachedAt),
+      ),
+    )
+    .orderBy(asc(paymentMethods.createdAt), asc(paymentMethods.id))
+    .for('update');
+  const kept = new Map<string, string>();
+  for (const card of attached) {
+    if (card.customerId === survivor.id) kept.set(card.fingerprint, card.id);
+  }
+  const order = merging.map((customer) => customer.id);
+  const theirs = attached
+    .filter((card) => card.customerId !== survivor.id)
+    .sort((a, b) => order.indexOf(a.customerId ?? '') - order.indexOf(b.customerId ?? ''));
+  const replacement = new Map<string, string>();
+  const moved: string[] = [];
+  for (const card of theirs) {
+    const copy = kept.get(card.fingerprint);
+    if (copy === undefined) {
+      kept.set(card.fingerprint, card.id);
+      moved.push(card.id);
+    } else {
+      replacement.set(card.id, copy);
+    }
+  }
+  if (moved.length > 0) {
+    await tx
+      .update(paymentMethods)
+      .set({ customerId: survivor.id })
+      .where(and(inScope(paymentMethods, scope), inArray(paymentMethods.id, moved)));
+  }
+  const detached = [...replacement.keys()];
+  if (detached.length > 0) {
+    await tx
+      .update(paymentMethods)
+      .set({ detachedAt: sql`now()` })
+      .where(and(inScope(paymentMethods, scope), inArray(paymentMethods.id, detached)));
+    await pointAtCopies(tx, scope, survivor.id, replacement);
+  }
+  const inherited = merging
+    .map((customer) => customer.defaultPaymentMethodId)
+    .find((id): id is string => id !== null);
+  const defaultPaymentMethod =
+    survivor.defaultPaymentMethodId ??
+    (inherited === undefined ? null : (replacement.get(inherited) ?? inherited));
+  return { moved, detached, defaultPaymentMethod };
+}
+
+/** What named a detached duplicate card names the survivor's card with the same fingerprint. */
+async function pointAtCopies(
+  tx: Executor,
+  scope: Scope,
+  survivorId: string,
+  replacement: Map<string, string>,
+) {
+  for (const [duplicate, copy] of replacement) {
+    await tx
+      .update(subscriptions)
+      .set({ defaultPaymentMethodId: copy, updatedAt: sql`now()` })
+      .where(
+        and(
+          inScope(subscriptions, scope),
+          eq(subscriptions.customerId, survivorId),
+          eq(subscriptions.defaultPaymentMethodId, duplicate),
+        ),
+      );
+    await tx
+      .update(paymentSchedules)
+      .set({ paymentMethodId: copy, updatedAt: sql`now()` })
+      .where(
+        and(
+          inScope(paymentSchedules, scope),
+          eq(paymentSchedules.customerId, survivorId),
+          eq(paymentSchedules.paymentMethodId, duplicate),
+        ),
+      );
+    await tx
+      .update(billingAttempts)
+      .set({ paymentMethodId: copy })
+      .where(
+        and(
+          inScope(billingAttempts, scope),
+          eq(billingAttempts.customerId, survivorId),
+          eq(billingAttempts.state, 'pending'),
+          eq(billingAttempts.paymentMethodId, duplicate),
+        ),
+      );
+  }
+}
+
+/**
+ * The survivor's analytics from its payments, now including the merged customers': its totals
+ * rows are rewritten and the merged customers' removed (their payments are all the survivor's).
+ */
+async function recomputeTotals(tx: Executor, scope: Scope, survivorId: string, fromIds: string[]) {
+  await tx
+    .delete(customerPaymentTotals)
+    .where(
+      and(
+        inScope(customerPaymentTotals, scope),
+        inArray(customerPaymentTotals.customerId, [survivorId, ...fromIds]),
+      ),
+    );
+  await tx.execute(sql`
+    insert into customer_payment_totals
+      (account_id, livemode, customer_id, currency, succeeded_count, total, last_payment_at)
+    select account_id, livemode, customer_id, currency, count(*), sum(amount), max(created_at)
+    from payments
+    where account_id = ${scope.accountId} and livemode = ${scope.livemode}
+      and customer_id = ${survivorId} and status = 'succeeded'
+    group by account_id, livemode, customer_id, currency`);
+}
+
+/**
+ * The survivor takes each field from the customer named for it (its own when none is), and the
+ * default payment method the cards' move settled on. The others are deleted by now, so an email
+ * taken from one of them is free under the live-email unique index.
+ */
+async function applyFields(
+  tx: Executor,
+  scope: Scope,
+  survivor: LockedCustomer,
+  locked: LockedCustomer[],
+  input: CustomerMerge,
+  defaultPaymentMethod: string | null,
+): Promise<Customer> {
+  const values: Partial<Record<(typeof CUSTOMER_MERGE_FIELDS)[number], unknown>> = {};
+  for (const field of CUSTOMER_MERGE_FIELDS) {
+    const source = locked.find((row) => row.id === input.fields?.[field]);
+    if (source && source.id !== survivor.id) values[field] = source[field];
+  }
+  const name = (values.name as string | undefined) ?? survivor.name;
+  const email = (values.email as string | undefined) ?? survivor.email;
+  const [row] = await tx
+    .update(customers)
+    .set({
+      name,
+      email,
+      emailIdentity: emailIdentity(email),
+      ...(email !== survivor.email && { mailboxIdentity: mailboxKey(email) }),
+      ...(name !== survivor.name && { nameKey: nameKeyOf(name) }),
+      phone: values.phone === undefined ? survivor.phone : (values.phone as string | null),
+      description:
+        values.description === undefined
+          ? survivor.description
+          : (values.description as string | null),
+      metadata:
+        values.metadata === undefined
+          ? survivor.metadata
+          : (values.metadata as Record<string, string>),
+      defaultPaymentMethodId: defaultPaymentMethod,
+      updatedAt: sql`now()`,
+    })
+    .where(and(inScope(customers, scope), eq(customers.id, survivor.id)))
+    .returning(customerColumns);
+  if (!row) throw new DomainError('api_error', 'The survivor vanished during its merge.');
+  return toCustomer(row);
+}
+
+/** The duplicate finder's keys, as create and update write them. */
+const mailboxKey = (email: string) => emailIdentity(email);
+const nameKeyOf = (name: string) => name.toLowerCase();
