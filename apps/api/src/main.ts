@@ -1,5 +1,6 @@
 import { openDatabase, type DatabaseHandle } from './db/client.js';
 import { readEnv } from './env.js';
+import { backfillDuplicateKeys } from './queries/duplicate-keys.js';
 import { logFatal } from './logging.js';
 import { buildServer } from './server.js';
 
@@ -8,6 +9,8 @@ let database: DatabaseHandle;
 try {
   database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
   await database.migrate();
+  // Customers from before the duplicate finder get its keys (a no-op once all have them).
+  await backfillDuplicateKeys(database.db);
 } catch (error) {
   // Not Node's own report of the error: a driver's message may quote what it was given.
   logFatal('could not open the database', error);

@@ -21,8 +21,10 @@ describe('platform: OpenAPI document and docs', () => {
     expect(result.valid ? [] : result.errors).toEqual([]);
     expect(Object.keys(document.paths).sort()).toEqual([
       '/v1/customers',
+      '/v1/customers/duplicates',
       '/v1/customers/{id}',
       '/v1/customers/{id}/analytics',
+      '/v1/customers/{id}/duplicates',
       '/v1/customers/{id}/merge',
       '/v1/customers/{id}/payment_methods',
       '/v1/customers/{id}/payments',

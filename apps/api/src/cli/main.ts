@@ -7,6 +7,7 @@ import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { USER_ROLES } from '../db/schema/index.js';
 import { readEnv } from '../env.js';
 import { runHousekeeping } from '../housekeeping.js';
+import { backfillDuplicateKeys } from '../queries/duplicate-keys.js';
 import { logFatal } from '../logging.js';
 import {
   createAccountWithKeys,
@@ -319,6 +320,7 @@ async function main(): Promise<number> {
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
   try {
     await database.migrate();
+    await backfillDuplicateKeys(database.db);
     return (await run(command, database)) ?? 0;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -2,6 +2,8 @@ import { and, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
 import {
   DomainError,
   emailIdentity,
+  mailboxIdentity,
+  nameKey,
   mergeMetadata,
   newId,
   phoneSearchDigits,
@@ -12,6 +14,7 @@ import {
 } from '@peasswap/domain';
 import { sqlStateOf, type Executor } from '../db/client.js';
 import { updateOf, type Outbox } from '../events/outbox.js';
+import { duplicateKeysOf } from './duplicate-keys.js';
 import { customers } from '../db/schema/index.js';
 import { assertAttachedTo } from './payment-methods.js';
 import { assertCursorExists, cursorOf, escapeLike, keysetFor, toPage } from './pagination.js';
@@ -125,6 +128,7 @@ async function insertCustomer(db: Executor, scope: Scope, input: CustomerCreate)
       name: input.name,
       email: input.email,
       emailIdentity: emailIdentity(input.email),
+      ...duplicateKeysOf(input),
       phone: input.phone ?? null,
       description: input.description ?? null,
       metadata: input.metadata ?? {},
@@ -182,10 +186,11 @@ export async function updateCustomer(
       const [row] = await tx
         .update(customers)
         .set({
-          ...(fields.name !== undefined && { name: fields.name }),
+          ...(fields.name !== undefined && { name: fields.name, nameKey: nameKey(fields.name) }),
           ...(fields.email !== undefined && {
             email: fields.email,
             emailIdentity: emailIdentity(fields.email),
+            mailboxIdentity: mailboxIdentity(fields.email),
           }),
           ...(fields.phone !== undefined && { phone: fields.phone }),
           ...(fields.description !== undefined && { description: fields.description }),

@@ -1,6 +1,7 @@
 import { createCallerFactory, router } from './init.js';
 import { apiKeysRouter } from './routers/api-keys.js';
 import { customersRouter } from './routers/customers.js';
+import { duplicatesRouter } from './routers/duplicates.js';
 import { eventsRouter } from './routers/events.js';
 import { paymentMethodsRouter } from './routers/payment-methods.js';
 import { paymentSchedulesRouter } from './routers/payment-schedules.js';
@@ -19,6 +20,7 @@ export const appRouter = router({
   paymentSchedules: paymentSchedulesRouter,
   testHelpers: testHelpersRouter,
   events: eventsRouter,
+  duplicates: duplicatesRouter,
   webhookEndpoints: webhookEndpointsRouter,
 });
 
