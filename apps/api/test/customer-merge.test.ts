@@ -1,9 +1,14 @@
 import { TRPCClientError } from '@trpc/client';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Customer, CustomerAnalytics } from '@peasswap/domain';
+import { processorDecider } from '../src/billing/charges.js';
+import { runBilling } from '../src/billing/engine.js';
+import { rowsOf } from '../src/db/client.js';
 import { customerMerges } from '../src/db/schema/index.js';
+import { simulatedProcessor } from '../src/payments/processor.js';
 import {
+  engine,
   http,
   newAccount,
   restrictedKey,
@@ -446,6 +451,67 @@ describe('merge: concurrency', () => {
     expect(await analytics(a.id)).toMatchObject({
       totalPayments: accepted.length,
       volume: [{ currency: 'usd', total }],
+    });
+  });
+
+  it('a charge billing is finishing while the merge runs: no deadlock, its payment is the survivor’s', async () => {
+    const { db } = await testDatabase();
+    const billed = await newAccount('Billing in flight');
+    const [a, b] = [await newCustomer({}, billed.testKey), await newCustomer({}, billed.testKey)];
+    const schedule = await http(server, 'POST', '/v1/payment_schedules', {
+      key: billed.testKey,
+      body: {
+        customer: b.id,
+        currency: 'usd',
+        paymentMethod: 'pm_card_visa',
+        items: [{ amount: 321, dueAt: inDays(-1) }],
+      },
+    });
+    expect(schedule.status, schedule.text).toBe(200);
+
+    // Billing holds the charge's row while the processor is asked: it is asked to wait there.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let entered = () => {};
+    const charging = new Promise<void>((resolve) => (entered = resolve));
+    const charge = processorDecider(simulatedProcessor);
+    const billing = runBilling(db, {
+      at: new Date(),
+      scope: { accountId: billed.accountId, livemode: false },
+      decide: async (tx, attempt) => {
+        entered();
+        await released;
+        return charge(tx, attempt);
+      },
+    });
+    await charging;
+    const merging = merge(a.id, { from: [b.id] }, billed.testKey);
+    if (engine === 'postgres') {
+      // The merge reaches the charge's row and waits for it (PGlite has one connection: the
+      // merge simply waits for billing's transaction to end).
+      let waiting = 0;
+      for (let i = 0; i < 400 && waiting === 0; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        const result = await db.execute(
+          sql`select count(*)::int as n from pg_stat_activity
+              where wait_event_type = 'Lock' and datname = current_database()`,
+        );
+        waiting = rowsOf<{ n: number }>(result)[0]?.n ?? 0;
+      }
+      expect(waiting).toBeGreaterThan(0);
+    }
+    release();
+    const [run, merged] = await Promise.all([billing, merging]);
+    expect(run).toMatchObject({ charged: 1, failed: 0 });
+    expect(merged.status, merged.text).toBe(200);
+
+    const items = (await get(`/v1/payment_schedules/${schedule.body.id}`, billed.testKey)).body;
+    expect(items).toMatchObject({ customer: a.id, items: [{ status: 'succeeded' }] });
+    const payment = await get(`/v1/payments/${items.items[0].payment}`, billed.testKey);
+    expect(payment.body.customer).toBe(a.id);
+    expect((await get(`/v1/customers/${a.id}/analytics`, billed.testKey)).body).toMatchObject({
+      totalPayments: 1,
+      volume: [{ currency: 'usd', total: 321 }],
     });
   });
 });
