@@ -1,11 +1,11 @@
 import { TRPCClientError } from '@trpc/client';
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import type { Customer, CustomerAnalytics } from '@peasswap/domain';
+import { mailboxIdentity, nameKey, type Customer, type CustomerAnalytics } from '@peasswap/domain';
 import { processorDecider } from '../src/billing/charges.js';
 import { runBilling } from '../src/billing/engine.js';
 import { rowsOf } from '../src/db/client.js';
-import { customerMerges } from '../src/db/schema/index.js';
+import { customerMerges, customers } from '../src/db/schema/index.js';
 import { simulatedProcessor } from '../src/payments/processor.js';
 import {
   engine,
@@ -145,6 +145,17 @@ describe('merge: what moves', () => {
       defaultPaymentMethod: survivorVisa.id,
     });
     expect(await get(`/v1/customers/${survivor.id}`)).toMatchObject({ body: res.body });
+
+    // The duplicate finder's keys follow the email and name taken.
+    const { db } = await testDatabase();
+    const [keys] = await db
+      .select({ mailbox: customers.mailboxIdentity, nameKey: customers.nameKey })
+      .from(customers)
+      .where(eq(customers.id, survivor.id));
+    expect(keys).toEqual({
+      mailbox: mailboxIdentity(other.email),
+      nameKey: nameKey('Ada Lovelace'),
+    });
 
     // Payments.
     expect(await paymentIdsOf(survivor.id)).toEqual(

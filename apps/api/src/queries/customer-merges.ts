@@ -21,6 +21,7 @@ import {
   payments,
   subscriptions,
 } from '../db/schema/index.js';
+import { duplicateKeysOf } from './duplicate-keys.js';
 import { customerColumns, customerMerged, customerMissing, toCustomer } from './customers.js';
 import { inScope, type Scope } from './scope.js';
 
@@ -383,8 +384,7 @@ async function applyFields(
       name,
       email,
       emailIdentity: emailIdentity(email),
-      ...(email !== survivor.email && { mailboxIdentity: mailboxKey(email) }),
-      ...(name !== survivor.name && { nameKey: nameKeyOf(name) }),
+      ...duplicateKeysOf({ name, email }),
       phone: values.phone === undefined ? survivor.phone : (values.phone as string | null),
       description:
         values.description === undefined
@@ -402,7 +402,3 @@ async function applyFields(
   if (!row) throw new DomainError('api_error', 'The survivor vanished during its merge.');
   return toCustomer(row);
 }
-
-/** The duplicate finder's keys, as create and update write them. */
-const mailboxKey = (email: string) => emailIdentity(email);
-const nameKeyOf = (name: string) => name.toLowerCase();
