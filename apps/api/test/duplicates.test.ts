@@ -115,6 +115,33 @@ describe('a customer’s duplicates', () => {
   });
 });
 
+describe('a key too many customers share', () => {
+  it('links nobody: a phone of 21 customers is a switchboard, one of 2 is a person', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 21; i += 1) {
+      ids.push(await customer({ name: `Office ${i}`, phone: '+14155550123' }));
+    }
+    const first = ids[0] as string;
+    expect((await duplicatesOf(first)).body.data).toEqual([]);
+    const groups = await http(server, 'GET', '/v1/customers/duplicates', { key: account.testKey });
+    expect(groups.body.data).toEqual([]);
+    // Once all but two have another number, those two are one another's candidates again.
+    const { db } = await testDatabase();
+    await db
+      .update(customers)
+      .set({ phone: null })
+      .where(
+        sql`${customers.id} in (${sql.join(
+          ids.slice(2).map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
+      );
+    expect(summary((await duplicatesOf(first)).body.data)).toEqual([
+      { id: ids[1], reasons: ['phone', 'name'], level: 'possible' },
+    ]);
+  });
+});
+
 describe('duplicate groups', () => {
   it('joins customers linked by shared signals into one group, newest first, with its pairs', async () => {
     const first = await customer({ name: 'Grace Hopper', email: 'grace.hopper@gmail.com' });

@@ -56,7 +56,8 @@ async function liveCustomers(db: Executor, scope: Scope, ids: string[]): Promise
 
 /**
  * One customer's likely duplicates, best first: every candidate its indexes give, scored; those
- * scoring nothing are left out. One statement finds the candidates and their signals.
+ * scoring nothing are left out. One statement finds the candidates and their signals. A phone or
+ * card shared by more than MAX_SHARED_KEY customers brings no candidates, as in the group scan.
  */
 export async function findCustomerDuplicates(
   db: Executor,
@@ -70,17 +71,29 @@ export async function findCustomerDuplicates(
   const rows = rowsOf<{ id: string; same_email: boolean; same_phone: boolean; same_card: boolean }>(
     await db.execute(sql`
       with target as (
-        select mailbox_identity, phone, name_key from customers where id = ${id}
+        -- A phone or card too many customers share is no signal at all (MAX_SHARED_KEY).
+        select t.mailbox_identity, t.name_key,
+          case when (select count(*) from (select 1 from customers s
+                      where s.account_id = ${accountId} and s.livemode = ${livemode}
+                        and s.deleted_at is null and s.phone = t.phone
+                      limit ${MAX_SHARED_KEY + 1}) as sharing) <= ${MAX_SHARED_KEY}
+               then t.phone end as phone
+        from customers t where t.id = ${id}
       ), cards as (
-        select fingerprint from payment_methods
-        where account_id = ${accountId} and livemode = ${livemode}
-          and customer_id = ${id} and detached_at is null
+        select fingerprint from payment_methods own
+        where own.account_id = ${accountId} and own.livemode = ${livemode}
+          and own.customer_id = ${id} and own.detached_at is null
+          and (select count(*) from (select 1 from payment_methods s
+                where s.account_id = ${accountId} and s.livemode = ${livemode}
+                  and s.detached_at is null and s.fingerprint = own.fingerprint
+                limit ${MAX_SHARED_KEY + 1}) as sharing) <= ${MAX_SHARED_KEY}
       ), candidates as (
         (select c.id from customers c, target t
           where ${live} and c.mailbox_identity = t.mailbox_identity limit ${CANDIDATES_PER_SIGNAL})
         union
         (select c.id from customers c, target t
-          where ${live} and t.phone is not null and c.phone = t.phone limit ${CANDIDATES_PER_SIGNAL})
+          where ${live} and t.phone is not null and c.phone = t.phone
+          limit ${CANDIDATES_PER_SIGNAL})
         union
         (select pm.customer_id from payment_methods pm
           where pm.account_id = ${accountId} and pm.livemode = ${livemode}
