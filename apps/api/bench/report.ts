@@ -2,6 +2,7 @@ import type { ApiBenchReport } from './api.js';
 import type { BillingBenchReport, RenewalRun } from './billing.js';
 import type { LoadResult } from './load.js';
 import type { WebhooksBenchReport } from './webhooks.js';
+import type { DuplicatesBenchReport } from './duplicates.js';
 
 export interface Measurement {
   scenario: string;
@@ -40,6 +41,8 @@ export interface BenchReport {
   billing: BillingBenchReport | null;
   /** The outbox's cost and webhook delivery; null when not run. */
   webhooks: WebhooksBenchReport | null;
+  /** The duplicate finder at scale; null when not run. */
+  duplicates: DuplicatesBenchReport | null;
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -70,8 +73,25 @@ export function renderMarkdown(report: BenchReport): string {
     ...(report.api ? apiMarkdown(report, report.api) : []),
     ...(report.billing ? billingMarkdown(report.billing) : []),
     ...(report.webhooks ? webhooksMarkdown(report, report.webhooks) : []),
+    ...(report.duplicates ? duplicatesMarkdown(report.duplicates) : []),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function duplicatesMarkdown(d: DuplicatesBenchReport): string[] {
+  return [
+    '## Duplicates',
+    '',
+    `${int(d.customers)} seeded customers plus ${int(d.plantedPairs)} planted pairs (email, phone, card, name-only: a quarter each), seeded in ${d.seedSeconds.toFixed(1)} s; keys backfilled for ${int(d.backfill.rows)} customers in ${d.backfill.seconds.toFixed(1)} s (${int(d.backfill.rowsPerSecond)} rows/s).`,
+    '',
+    `- Full scan for groups (GET /v1/customers/duplicates): **${d.scan.seconds.toFixed(1)} s**, ${int(d.scan.groups)} groups, ${int(d.scan.pairs)} pairs; precision ${pct(d.scan.precision)}, recall ${pct(d.scan.recall)} of the planted pairs it can find (email, phone, card).`,
+    `- A customer's own check (GET /v1/customers/{id}/duplicates), ${d.check.samples} customers (half planted): **p50 ${ms(d.check.p50Ms)} ms**, p99 ${ms(d.check.p99Ms)} ms; twin found: ${Object.entries(
+      d.check.recallByKind,
+    )
+      .map(([kind, recall]) => `${kind} ${pct(recall)}`)
+      .join(', ')}; precision ${pct(d.check.precision)}.`,
+    '',
+  ];
 }
 
 function webhooksMarkdown(report: BenchReport, webhooks: WebhooksBenchReport): string[] {

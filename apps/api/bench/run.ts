@@ -10,6 +10,7 @@ import { readBenchConfig } from './config.js';
 import { prepareBenchDatabase } from './database.js';
 import { renderMarkdown, type BenchReport } from './report.js';
 import { runWebhooksBench, type WebhooksBenchReport } from './webhooks.js';
+import { runDuplicatesBench, type DuplicatesBenchReport } from './duplicates.js';
 
 /**
  * `pnpm bench`: the API against its ceiling (api.ts) and the billing engine's renewals and empty
@@ -20,13 +21,17 @@ import { runWebhooksBench, type WebhooksBenchReport } from './webhooks.js';
 const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'results');
 const BILLING = 'billing';
 const WEBHOOKS = 'webhooks';
+const DUPLICATES = 'duplicates';
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const config = readBenchConfig();
-const apiScenarios = config.only.filter((name) => name !== BILLING && name !== WEBHOOKS);
+const apiScenarios = config.only.filter(
+  (name) => name !== BILLING && name !== WEBHOOKS && name !== DUPLICATES,
+);
 const runsApi = config.only.length === 0 || apiScenarios.length > 0;
 const runsBilling = config.only.length === 0 || config.only.includes(BILLING);
 const runsWebhooks = config.only.length === 0 || config.only.includes(WEBHOOKS);
+const runsDuplicates = config.only.length === 0 || config.only.includes(DUPLICATES);
 const billingOptions = {
   adminUrl: config.adminUrl,
   due: config.billing.due,
@@ -69,6 +74,15 @@ if (runsWebhooks) {
   });
 }
 
+let duplicates: DuplicatesBenchReport | null = null;
+if (runsDuplicates) {
+  duplicates = await runDuplicatesBench({
+    adminUrl: config.adminUrl,
+    customers: config.customers,
+    log,
+  });
+}
+
 const server = postgres(config.adminUrl, { max: 1, onnotice: () => undefined });
 const [versionRow] = await server<{ version: string; settings: string }[]>`
   select version() as version,
@@ -100,6 +114,7 @@ const report: BenchReport = {
   api,
   billing,
   webhooks,
+  duplicates,
 };
 mkdirSync(RESULTS_DIR, { recursive: true });
 const stamp = report.finishedAt.replace(/[:.]/g, '-');
