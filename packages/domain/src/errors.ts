@@ -9,6 +9,7 @@ export const ERROR_TYPE_BY_CODE = {
   parameter_unknown: 'invalid_request_error',
   json_invalid: 'invalid_request_error',
   request_too_large: 'invalid_request_error',
+  content_type_unsupported: 'invalid_request_error',
   email_invalid: 'invalid_request_error',
   phone_invalid: 'invalid_request_error',
   resource_missing: 'invalid_request_error',

@@ -21,6 +21,7 @@ const HTTP_STATUS_BY_CODE = {
   parameter_unknown: 400,
   json_invalid: 400,
   request_too_large: 413,
+  content_type_unsupported: 415,
   email_invalid: 400,
   phone_invalid: 400,
   resource_missing: 404,
@@ -57,6 +58,7 @@ const TRPC_CODE_BY_STATUS = {
   405: 'METHOD_NOT_SUPPORTED',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'TOO_MANY_REQUESTS',
   500: 'INTERNAL_SERVER_ERROR',
 } as const satisfies Record<HttpStatus, TRPC_ERROR_CODE_KEY>;

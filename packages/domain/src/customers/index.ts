@@ -1,2 +1,3 @@
 export * from './schemas.js';
 export * from './merge.js';
+export * from './import.js';
