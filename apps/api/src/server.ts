@@ -16,6 +16,11 @@ import { loggerOptions, type LogDestination } from './logging.js';
 import { ensureServerSecret } from './queries/server-secrets.js';
 import { simulatedProcessor } from './payments/processor.js';
 import { registerRestRoutes } from './rest/adapter.js';
+import {
+  CUSTOMER_EXPORT_PATH,
+  CUSTOMER_IMPORT_PATH,
+  customerCsvRoutes,
+} from './rest/customer-csv.js';
 import { buildOpenApiDocument } from './rest/openapi.js';
 import { listRestOperations } from './rest/operations.js';
 import { authenticationPlugin } from './rest/plugins/authentication.js';
@@ -101,7 +106,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(requestIdPlugin);
   await app.register(jsonBodyPlugin);
   await app.register(errorMappingPlugin, {
-    routes: restOperations.map(({ meta }) => ({ method: meta.method, path: meta.path })),
+    routes: [
+      ...restOperations.map(({ meta }) => ({ method: meta.method, path: meta.path })),
+      { method: 'POST', path: CUSTOMER_IMPORT_PATH },
+      { method: 'GET', path: CUSTOMER_EXPORT_PATH },
+    ],
     dashboardIndex: hasDashboard,
   });
   await app.register(trpcResponseTextPlugin);
@@ -133,6 +142,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // What the edge serves: tRPC and REST (the same procedures), the documents, the dashboard.
   await app.register(trpcPlugin, { createContext });
   registerRestRoutes(app, restOperations, createCaller, createContext);
+  // CSV in and out: routes of their own (a text/csv body, a streamed answer), same hooks.
+  await app.register(customerCsvRoutes, { createContext });
 
   const openApiDocument = buildOpenApiDocument(appRouter);
   app.get('/openapi.json', (_request, reply) => reply.send(openApiDocument));

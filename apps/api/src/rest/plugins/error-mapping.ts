@@ -14,10 +14,19 @@ export interface KnownRoute {
 }
 
 /** Fastify's own failures (body, content type, URL, parameter length) in the contract's words. */
-function fromFrameworkError(error: FastifyError): ApiError | undefined {
+function fromFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest | undefined,
+): ApiError | undefined {
   switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return apiErrorOf('request_too_large', 'The request body is over 1 MiB.');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': {
+      // The route's own limit: 1 MiB for JSON, more where a route takes files (CSV import).
+      const limit = request?.routeOptions.bodyLimit ?? 1024 * 1024;
+      return apiErrorOf(
+        'request_too_large',
+        `The request body is over ${limit / 1024 / 1024} MiB.`,
+      );
+    }
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return apiErrorOf(
         'json_invalid',
@@ -46,9 +55,9 @@ function fromFrameworkError(error: FastifyError): ApiError | undefined {
   }
 }
 
-function apiErrorOfThrown(error: unknown): ApiError {
+function apiErrorOfThrown(error: unknown, request?: FastifyRequest): ApiError {
   if (error instanceof DomainError) return fromDomainError(error);
-  const framework = fromFrameworkError(error as FastifyError);
+  const framework = fromFrameworkError(error as FastifyError, request);
   return framework ?? apiErrorOf('api_error', 'Something went wrong on our side.');
 }
 
@@ -124,7 +133,7 @@ export const errorMappingPlugin = fp<{ routes: KnownRoute[]; dashboardIndex: boo
     }));
 
     app.setErrorHandler((error, request, reply) =>
-      replyWithError(request, reply, apiErrorOfThrown(error), error),
+      replyWithError(request, reply, apiErrorOfThrown(error, request), error),
     );
 
     app.setNotFoundHandler((request, reply) => {

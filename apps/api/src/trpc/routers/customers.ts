@@ -27,6 +27,7 @@ import { mergeCustomers } from '../../queries/customer-merges.js';
 import { cancelSchedulesOfCustomer } from '../../queries/payment-schedules.js';
 import { cancelSubscriptionsOfCustomer } from '../../queries/subscriptions.js';
 import { procedureWith, router } from '../init.js';
+import { importCustomersProcedure } from './customer-csv.js';
 
 const tags = ['Customers'];
 
@@ -141,6 +142,8 @@ export const customersRouter = router({
         ctx.outbox,
       ),
     ),
+
+  import: importCustomersProcedure,
 
   payments: procedureWith('payments:read')
     .meta({

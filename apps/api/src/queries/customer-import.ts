@@ -1,0 +1,202 @@
+import { and, asc, inArray, isNull, sql } from 'drizzle-orm';
+import {
+  mergeMetadata,
+  newId,
+  type Customer,
+  type CustomerCreate,
+  type ImportOnDuplicate,
+  type ImportRowError,
+  type ImportRowReport,
+} from '@peasswap/domain';
+import { rowsOf, type Executor } from '../db/client.js';
+import { customers } from '../db/schema/index.js';
+import { updateOf, type Change, type Outbox } from '../events/outbox.js';
+import { duplicateKeysOf } from './duplicate-keys.js';
+import { customerColumns, toCustomer, type CustomerRow } from './customers.js';
+import { inScope, type Scope } from './scope.js';
+
+/**
+ * The rows of a file that share one email identity: the first valid one (the leader) and the later
+ * ones, already folded into `customer` (onDuplicate=update) or to be skipped with it (skip). Each
+ * group is written once, at its leader's place in the file.
+ */
+export interface ImportGroup {
+  identity: string;
+  customer: CustomerCreate;
+  leader: ImportRowReport;
+  followers: ImportRowReport[];
+}
+
+const live = isNull(customers.deletedAt);
+
+function settle(group: ImportGroup, status: 'created' | 'updated' | 'skipped', id?: string) {
+  group.leader.status = status;
+  if (id !== undefined) group.leader.customer = id;
+  for (const row of group.followers) {
+    // Later rows of a group are its updates (update) or its duplicates (skip).
+    row.status = status === 'skipped' ? 'skipped' : row.status;
+    if (id !== undefined) row.customer = id;
+  }
+}
+
+function refuse(group: ImportGroup, error: ImportRowError) {
+  for (const row of [group.leader, ...group.followers]) {
+    row.status = 'error';
+    row.errors = [error];
+    delete row.customer;
+  }
+}
+
+const emailTaken = (id: string): ImportRowError => ({
+  param: 'email',
+  code: 'customer_email_taken',
+  message: `A customer with this email already exists: ${id}.`,
+});
+
+/** A stored customer with a file's row applied: given cells replace, metadata keys merge. */
+function applyRow(current: CustomerRow, row: CustomerCreate) {
+  const metadata = mergeMetadata(current.metadata, row.metadata ?? {});
+  if (!metadata.ok) return metadata;
+  return {
+    ok: true as const,
+    value: {
+      name: row.name,
+      phone: row.phone ?? current.phone,
+      description: row.description ?? current.description,
+      metadata: metadata.value,
+    },
+  };
+}
+
+/**
+ * Write one batch of groups in one transaction (the caller's; or none on a dry run): every row was
+ * validated by the domain schemas beforehand, so the statements do not fail row by row and no
+ * savepoint per row is needed: the new customers go in as one multi-row INSERT ... ON CONFLICT DO
+ * NOTHING, the updates as one UPDATE ... FROM (VALUES ...), and their events as one outbox write.
+ * An email taken by a live customer is decided by `onDuplicate`; one taken by a concurrent create
+ * between our read and our insert (the conflict the INSERT skips) is reported as taken.
+ */
+export async function writeImportBatch(
+  tx: Executor,
+  scope: Scope,
+  outbox: Outbox,
+  groups: readonly ImportGroup[],
+  options: { onDuplicate: ImportOnDuplicate; dryRun: boolean },
+): Promise<void> {
+  const lockForUpdate = options.onDuplicate === 'update' && !options.dryRun;
+  const query = tx
+    .select({ ...customerColumns, emailIdentity: customers.emailIdentity })
+    .from(customers)
+    .where(
+      and(
+        inScope(customers, scope),
+        live,
+        inArray(
+          customers.emailIdentity,
+          groups.map((group) => group.identity),
+        ),
+      ),
+    )
+    .orderBy(asc(customers.id));
+  const existing = await (lockForUpdate ? query.for('update') : query);
+  const byIdentity = new Map(existing.map((row) => [row.emailIdentity, row]));
+
+  const inserts: { group: ImportGroup; id: string }[] = [];
+  const updates: { group: ImportGroup; before: CustomerRow; after: CustomerRow }[] = [];
+  for (const group of groups) {
+    const current = byIdentity.get(group.identity);
+    if (!current) {
+      inserts.push({ group, id: newId('customer') });
+    } else if (options.onDuplicate === 'skip') {
+      settle(group, 'skipped', current.id);
+    } else if (options.onDuplicate === 'error') {
+      refuse(group, emailTaken(current.id));
+    } else {
+      const applied = applyRow(current, group.customer);
+      if (!applied.ok) {
+        refuse(group, {
+          param: 'metadata',
+          code: applied.error.code,
+          message: applied.error.message,
+        });
+      } else {
+        updates.push({ group, before: current, after: { ...current, ...applied.value } });
+      }
+    }
+  }
+
+  if (options.dryRun) {
+    for (const { group } of inserts) settle(group, 'created');
+    for (const { group, before } of updates) settle(group, 'updated', before.id);
+    return;
+  }
+
+  const changes: Change[] = [];
+  if (inserts.length > 0) {
+    const inserted = await tx
+      .insert(customers)
+      .values(
+        inserts.map(({ group: { customer, identity }, id }) => ({
+          id,
+          accountId: scope.accountId,
+          livemode: scope.livemode,
+          name: customer.name,
+          email: customer.email,
+          emailIdentity: identity,
+          phone: customer.phone ?? null,
+          description: customer.description ?? null,
+          metadata: customer.metadata ?? {},
+          ...duplicateKeysOf(customer),
+        })),
+      )
+      .onConflictDoNothing({
+        target: [customers.accountId, customers.livemode, customers.emailIdentity],
+        where: sql`${customers.deletedAt} is null`,
+      })
+      .returning(customerColumns);
+    const stored = new Map(inserted.map((row) => [row.id, row]));
+    for (const { group, id } of inserts) {
+      const row = stored.get(id);
+      if (!row) {
+        refuse(group, emailTaken('created by another request meanwhile'));
+        continue;
+      }
+      settle(group, 'created', id);
+      changes.push({ type: 'customer.created', object: toCustomer(row), customerId: id });
+    }
+  }
+
+  const changed = updates.filter(
+    ({ before, after }) =>
+      updateOf('customer.updated', toCustomer(before), toCustomer(after), null).length > 0,
+  );
+  for (const { group, before } of updates) settle(group, 'updated', before.id);
+  if (changed.length > 0) {
+    const values = changed.map(
+      ({ after }) =>
+        sql`(${after.id}::text, ${after.name}::text, ${after.phone}::text, ${after.description}::text, ${JSON.stringify(after.metadata)}::jsonb, ${duplicateKeysOf(after).nameKey}::text)`,
+    );
+    const result = await tx.execute(sql`
+      update customers c
+      set name = v.name, phone = v.phone, description = v.description, metadata = v.metadata,
+        name_key = v.name_key, updated_at = now()
+      from (values ${sql.join(values, sql`, `)}) as v(id, name, phone, description, metadata, name_key)
+      where c.id = v.id and c.account_id = ${scope.accountId} and c.livemode = ${scope.livemode}
+      returning c.id, c.updated_at
+    `);
+    const updatedAt = new Map(
+      rowsOf<{ id: string; updated_at: string | Date }>(result).map((row) => [
+        row.id,
+        new Date(row.updated_at),
+      ]),
+    );
+    for (const { before, after } of changed) {
+      const object: Customer = toCustomer({
+        ...after,
+        updatedAt: updatedAt.get(after.id) ?? after.updatedAt,
+      });
+      changes.push(...updateOf('customer.updated', toCustomer(before), object, before.id));
+    }
+  }
+  await outbox.record(tx, scope, changes);
+}
