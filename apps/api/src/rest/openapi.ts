@@ -1,5 +1,11 @@
 import type { AnyRouter } from '@trpc/server';
-import { ERROR_CODES } from '@peasswap/domain';
+import {
+  CustomerExportQuerySchema,
+  CustomerImportQuerySchema,
+  ERROR_CODES,
+  ImportReportSchema,
+} from '@peasswap/domain';
+import type { z } from 'zod';
 import { listRestOperations, toJsonSchema, type RestOperation } from './operations.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -129,6 +135,81 @@ function operationObject(operation: RestOperation, components: Record<string, Js
   };
 }
 
+const ERROR_RESPONSE = {
+  description: 'An error, in the envelope every endpoint shares.',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+};
+
+function queryParameters(schema: z.ZodType, components: Record<string, JsonSchema>) {
+  const input = adopt(toJsonSchema(schema, 'input'), components);
+  return Object.entries((input.properties ?? {}) as Record<string, JsonSchema>).map(
+    ([name, property]) => ({
+      name,
+      in: 'query',
+      required: false,
+      description: property.description,
+      schema: property,
+    }),
+  );
+}
+
+/**
+ * The CSV routes (rest/customer-csv.ts) are no procedures, since one reads a text/csv body and the
+ * other streams one; their operations are written here from the same domain schemas.
+ */
+function csvOperations(components: Record<string, JsonSchema>) {
+  return {
+    '/v1/customers/import': {
+      post: {
+        operationId: 'customers.importCsv',
+        summary: 'Import customers from CSV',
+        description:
+          'A header line naming the columns (name, email, phone, description, metadata.<key>; name and email required), then one customer per line; up to 64 MiB, UTF-8, quoted fields as RFC 4180. The whole file is read first: a malformed one (an unclosed quote, an unknown column) writes nothing. Valid rows are written 500 to a transaction, each with its `customer.created` or `customer.updated` event; the answer reports every row with its line.',
+        tags: ['Customers'],
+        parameters: queryParameters(CustomerImportQuerySchema, components),
+        requestBody: {
+          required: true,
+          content: {
+            'text/csv': {
+              schema: { type: 'string', description: 'The CSV file, UTF-8.' },
+              example:
+                'name,email,phone,metadata.plan\nAda Lovelace,ada@example.com,+14155550123,pro\n',
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The import’s report, row by row.',
+            content: {
+              'application/json': {
+                schema: adopt(toJsonSchema(ImportReportSchema, 'output'), components),
+              },
+            },
+          },
+          default: ERROR_RESPONSE,
+        },
+      },
+    },
+    '/v1/customers/export.csv': {
+      get: {
+        operationId: 'customers.exportCsv',
+        summary: 'Export customers as CSV',
+        description:
+          'Every customer the filters match (the list’s filters), newest first, streamed. Columns: id, name, email, phone, description, metadata (a JSON object), created_at. Cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR, phone numbers included) are prefixed with a single quote.',
+        tags: ['Customers'],
+        parameters: queryParameters(CustomerExportQuerySchema, components),
+        responses: {
+          '200': {
+            description: 'The CSV file.',
+            content: { 'text/csv': { schema: { type: 'string' } } },
+          },
+          default: ERROR_RESPONSE,
+        },
+      },
+    },
+  };
+}
+
 export function buildOpenApiDocument(router: AnyRouter, serverUrl = '/') {
   const components: Record<string, JsonSchema> = { Error: ERROR_SCHEMA };
   const paths: Record<string, Record<string, unknown>> = {};
@@ -136,6 +217,7 @@ export function buildOpenApiDocument(router: AnyRouter, serverUrl = '/') {
     const byMethod = (paths[operation.meta.path] ??= {});
     byMethod[operation.meta.method.toLowerCase()] = operationObject(operation, components);
   }
+  Object.assign(paths, csvOperations(components));
   return {
     openapi: '3.1.0',
     info: {
