@@ -1,12 +1,11 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import {
-  CUSTOMER_MERGE_FIELDS,
-  DomainError,
   emailIdentity,
   newId,
   previousAttributes,
   type Customer,
   type CustomerMerge,
+  type CustomerMergeField,
 } from '@peasswap/domain';
 import { rowsOf, type Executor } from '../db/client.js';
 import type { Outbox } from '../events/outbox.js';
@@ -15,12 +14,12 @@ import {
   customerMerges,
   customerPaymentTotals,
   customers,
-  paymentMethods,
   paymentScheduleItems,
   paymentSchedules,
   payments,
   subscriptions,
 } from '../db/schema/index.js';
+import { moveCards } from './customer-merge-cards.js';
 import { duplicateKeysOf } from './duplicate-keys.js';
 import { customerColumns, customerMerged, customerMissing, toCustomer } from './customers.js';
 import { inScope, type Scope } from './scope.js';
@@ -224,118 +223,6 @@ async function moveBelongings(
 }
 
 /**
- * Attached cards move to the survivor, except one whose fingerprint the survivor already has (or
- * an earlier merged customer brought): that one is detached, and whatever named it (a
- * subscription, a schedule, a pending charge, now all the survivor's) names the survivor's copy.
- * The survivor's default wins; without one it takes the first merged customer's that has one.
- */
-async function moveCards(
-  tx: Executor,
-  scope: Scope,
-  survivor: LockedCustomer,
-  merging: LockedCustomer[],
-) {
-  const attached = await tx
-    .select({
-      id: paymentMethods.id,
-      customerId: paymentMethods.customerId,
-      fingerprint: paymentMethods.fingerprint,
-    })
-    .from(paymentMethods)
-    .where(
-      and(
-        inScope(paymentMethods, scope),
-        inArray(paymentMethods.customerId, [survivor.id, ...merging.map((c) => c.id)]),
-        isNull(paymentMethods.detachedAt),
-      ),
-    )
-    .orderBy(asc(paymentMethods.createdAt), asc(paymentMethods.id))
-    .for('update');
-  const kept = new Map<string, string>();
-  for (const card of attached) {
-    if (card.customerId === survivor.id) kept.set(card.fingerprint, card.id);
-  }
-  const order = merging.map((customer) => customer.id);
-  const theirs = attached
-    .filter((card) => card.customerId !== survivor.id)
-    .sort((a, b) => order.indexOf(a.customerId ?? '') - order.indexOf(b.customerId ?? ''));
-  const replacement = new Map<string, string>();
-  const moved: string[] = [];
-  for (const card of theirs) {
-    const copy = kept.get(card.fingerprint);
-    if (copy === undefined) {
-      kept.set(card.fingerprint, card.id);
-      moved.push(card.id);
-    } else {
-      replacement.set(card.id, copy);
-    }
-  }
-  if (moved.length > 0) {
-    await tx
-      .update(paymentMethods)
-      .set({ customerId: survivor.id })
-      .where(and(inScope(paymentMethods, scope), inArray(paymentMethods.id, moved)));
-  }
-  const detached = [...replacement.keys()];
-  if (detached.length > 0) {
-    await tx
-      .update(paymentMethods)
-      .set({ detachedAt: sql`now()` })
-      .where(and(inScope(paymentMethods, scope), inArray(paymentMethods.id, detached)));
-    await pointAtCopies(tx, scope, survivor.id, replacement);
-  }
-  const inherited = merging
-    .map((customer) => customer.defaultPaymentMethodId)
-    .find((id): id is string => id !== null);
-  const defaultPaymentMethod =
-    survivor.defaultPaymentMethodId ??
-    (inherited === undefined ? null : (replacement.get(inherited) ?? inherited));
-  return { moved, detached, defaultPaymentMethod };
-}
-
-/** What named a detached duplicate card names the survivor's card with the same fingerprint. */
-async function pointAtCopies(
-  tx: Executor,
-  scope: Scope,
-  survivorId: string,
-  replacement: Map<string, string>,
-) {
-  for (const [duplicate, copy] of replacement) {
-    await tx
-      .update(subscriptions)
-      .set({ defaultPaymentMethodId: copy, updatedAt: sql`now()` })
-      .where(
-        and(
-          inScope(subscriptions, scope),
-          eq(subscriptions.customerId, survivorId),
-          eq(subscriptions.defaultPaymentMethodId, duplicate),
-        ),
-      );
-    await tx
-      .update(paymentSchedules)
-      .set({ paymentMethodId: copy, updatedAt: sql`now()` })
-      .where(
-        and(
-          inScope(paymentSchedules, scope),
-          eq(paymentSchedules.customerId, survivorId),
-          eq(paymentSchedules.paymentMethodId, duplicate),
-        ),
-      );
-    await tx
-      .update(billingAttempts)
-      .set({ paymentMethodId: copy })
-      .where(
-        and(
-          inScope(billingAttempts, scope),
-          eq(billingAttempts.customerId, survivorId),
-          eq(billingAttempts.state, 'pending'),
-          eq(billingAttempts.paymentMethodId, duplicate),
-        ),
-      );
-  }
-}
-
-/**
  * The survivor's analytics from its payments, now including the merged customers': its totals
  * rows are rewritten and the merged customers' removed (their payments are all the survivor's).
  */
@@ -371,13 +258,10 @@ async function applyFields(
   input: CustomerMerge,
   defaultPaymentMethod: string | null,
 ): Promise<Customer> {
-  const values: Partial<Record<(typeof CUSTOMER_MERGE_FIELDS)[number], unknown>> = {};
-  for (const field of CUSTOMER_MERGE_FIELDS) {
-    const source = locked.find((row) => row.id === input.fields?.[field]);
-    if (source && source.id !== survivor.id) values[field] = source[field];
-  }
-  const name = (values.name as string | undefined) ?? survivor.name;
-  const email = (values.email as string | undefined) ?? survivor.email;
+  const sourceOf = (field: CustomerMergeField) =>
+    locked.find((row) => row.id === input.fields?.[field]) ?? survivor;
+  const name = sourceOf('name').name;
+  const email = sourceOf('email').email;
   const [row] = await tx
     .update(customers)
     .set({
@@ -385,20 +269,15 @@ async function applyFields(
       email,
       emailIdentity: emailIdentity(email),
       ...duplicateKeysOf({ name, email }),
-      phone: values.phone === undefined ? survivor.phone : (values.phone as string | null),
-      description:
-        values.description === undefined
-          ? survivor.description
-          : (values.description as string | null),
-      metadata:
-        values.metadata === undefined
-          ? survivor.metadata
-          : (values.metadata as Record<string, string>),
+      phone: sourceOf('phone').phone,
+      description: sourceOf('description').description,
+      metadata: sourceOf('metadata').metadata,
       defaultPaymentMethodId: defaultPaymentMethod,
       updatedAt: sql`now()`,
     })
     .where(and(inScope(customers, scope), eq(customers.id, survivor.id)))
     .returning(customerColumns);
-  if (!row) throw new DomainError('api_error', 'The survivor vanished during its merge.');
+  // The survivor is locked and live: an update that finds no row is a broken invariant.
+  if (!row) throw new Error(`merge survivor ${survivor.id} vanished under its lock`);
   return toCustomer(row);
 }
