@@ -466,22 +466,21 @@ describe('import: batches', () => {
   it('a failure midway leaves whole batches only, each with its events', async () => {
     const fresh = await newAccount('Batch crash');
     const { db } = await testDatabase();
-    // The database itself fails the third batch (a trigger, for this account only): what a lost
-    // connection or a crash does to a transaction that has not committed.
+    // The database itself fails the third batch, after its customers are inserted, as their
+    // events are written (a trigger, for this account only): what a lost connection or a crash
+    // does to a transaction that has not committed.
     const fn = `fail_import_${fresh.accountId.toLowerCase()}`;
     await db.execute(
       sql.raw(`create function ${fn}() returns trigger language plpgsql as $$
         begin
-          if new.account_id = '${fresh.accountId}' and new.name = 'Crash' then
+          if new.account_id = '${fresh.accountId}' and new.data->'object'->>'name' = 'Crash' then
             raise exception 'simulated failure';
           end if;
           return new;
         end $$`),
     );
     await db.execute(
-      sql.raw(
-        `create trigger ${fn} before insert on customers for each row execute function ${fn}()`,
-      ),
+      sql.raw(`create trigger ${fn} before insert on events for each row execute function ${fn}()`),
     );
     try {
       const lines = Array.from({ length: 1_300 }, (_, i) =>
@@ -497,7 +496,7 @@ describe('import: batches', () => {
       );
       expect(await eventCount(fresh.accountId, 'customer.created')).toBe(1_000);
     } finally {
-      await db.execute(sql.raw(`drop trigger ${fn} on customers`));
+      await db.execute(sql.raw(`drop trigger ${fn} on events`));
       await db.execute(sql.raw(`drop function ${fn}()`));
     }
   });
