@@ -526,3 +526,90 @@ describe('merge: concurrency', () => {
     });
   });
 });
+
+describe.runIf(engine === 'postgres')('merge: a charge claimed while the merge runs', () => {
+  /** Resolves once some backend of this database waits for a row lock. */
+  async function someoneWaitsForALock() {
+    const { db } = await testDatabase();
+    for (;;) {
+      const result = await db.execute(
+        sql`select count(*)::int as n from pg_stat_activity
+            where wait_event_type = 'Lock' and datname = current_database()`,
+      );
+      if ((rowsOf<{ n: number }>(result)[0]?.n ?? 0) > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /** A charge decider that stops inside its transaction, holding its attempt, until let go. */
+  function pausedCharge() {
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let entered = () => {};
+    const charging = new Promise<void>((resolve) => (entered = resolve));
+    const charge = processorDecider(simulatedProcessor);
+    const decide: Parameters<typeof runBilling>[1]['decide'] = async (tx, attempt) => {
+      entered();
+      await released;
+      return charge(tx, attempt);
+    };
+    return { decide, charging, release };
+  }
+
+  it('is neither waited for into a deadlock nor left on the merged customer', async () => {
+    const { db } = await testDatabase();
+    const billed = await newAccount('Claimed mid-merge');
+    const scope = { accountId: billed.accountId, livemode: false };
+    const [a, b] = [await newCustomer({}, billed.testKey), await newCustomer({}, billed.testKey)];
+    const schedule = await http(server, 'POST', '/v1/payment_schedules', {
+      key: billed.testKey,
+      body: {
+        customer: b.id,
+        currency: 'usd',
+        paymentMethod: 'pm_card_visa',
+        items: [
+          { amount: 100, dueAt: inDays(-1) },
+          { amount: 20, dueAt: inDays(0.5) },
+        ],
+      },
+    });
+    expect(schedule.status, schedule.text).toBe(200);
+
+    // 1. A pass charging the first item holds its attempt; the merge waits for it.
+    const first = pausedCharge();
+    const firstPass = runBilling(db, { at: new Date(), scope, decide: first.decide });
+    await first.charging;
+    const merging = merge(a.id, { from: [b.id] }, billed.testKey);
+    await someoneWaitsForALock();
+    // 2. Meanwhile another pass claims the second item for B (the merge has not reached the
+    //    schedule yet) and holds that attempt too.
+    const second = pausedCharge();
+    const secondPass = runBilling(db, {
+      at: new Date(Date.now() + DAY),
+      scope,
+      decide: second.decide,
+    });
+    await second.charging;
+    // 3. The first charge finishes; the merge goes on and meets the second charge's attempt.
+    first.release();
+    await firstPass;
+    await Promise.race([merging, someoneWaitsForALock()]);
+    second.release();
+    const [merged, secondRun] = await Promise.all([merging, secondPass]);
+    expect(merged.status, merged.text).toBe(200);
+    expect(secondRun).toMatchObject({ charged: 1 });
+
+    const after = (await get(`/v1/payment_schedules/${schedule.body.id}`, billed.testKey)).body;
+    expect(after.items.map((item: { status: string }) => item.status)).toEqual([
+      'succeeded',
+      'succeeded',
+    ]);
+    for (const item of after.items as Array<{ payment: string }>) {
+      expect((await get(`/v1/payments/${item.payment}`, billed.testKey)).body.customer).toBe(a.id);
+    }
+    expect((await get(`/v1/customers/${a.id}/analytics`, billed.testKey)).body).toMatchObject({
+      totalPayments: 2,
+      volume: [{ currency: 'usd', total: 120 }],
+    });
+  });
+});

@@ -7,7 +7,7 @@ import {
   type CustomerMerge,
   type CustomerMergeField,
 } from '@peasswap/domain';
-import { rowsOf, type Executor } from '../db/client.js';
+import { rowsOf, sqlStateOf, type Executor } from '../db/client.js';
 import type { Outbox } from '../events/outbox.js';
 import {
   billingAttempts,
@@ -44,6 +44,27 @@ type LockedCustomer = Awaited<ReturnType<typeof lockCustomers>>[number];
  * `merged_into`. A retry of a merge already done answers the survivor and changes nothing.
  */
 export async function mergeCustomers(
+  db: Executor,
+  scope: Scope,
+  input: CustomerMerge,
+  by: MergeActor,
+  outbox: Outbox,
+): Promise<Customer> {
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return await mergeOnce(db, scope, input, by, outbox);
+    } catch (error) {
+      // Rolled back, its locks released: the charge in flight finishes, and the next try's first
+      // sweep waits for it like any other.
+      if (sqlStateOf(error) !== LOCK_NOT_AVAILABLE || tries === MAX_TRIES) throw error;
+    }
+  }
+}
+
+const LOCK_NOT_AVAILABLE = '55P03';
+const MAX_TRIES = 5;
+
+async function mergeOnce(
   db: Executor,
   scope: Scope,
   input: CustomerMerge,
@@ -188,14 +209,15 @@ async function moveBelongings(
     .returning({ id: paymentSchedules.id });
 
   // Charges recorded by a claim that committed since the first sweep. One being finished right
-  // now is skipped rather than waited for: its finisher may be waiting for a row locked above.
+  // now cannot be waited for (its finisher may be waiting for a row locked above) nor skipped (its
+  // payment would land on a merged customer): NOWAIT fails the attempt, and the merge starts over.
   const lateAttempts = await tx.execute(sql`
     update billing_attempts set customer_id = ${survivor.id}
     where id in (
       select id from billing_attempts
       where account_id = ${scope.accountId} and livemode = ${scope.livemode}
         and customer_id in ${fromIds} and state = 'pending'
-      for update skip locked)
+      for update nowait)
     returning id`);
 
   const cards = await moveCards(tx, scope, survivor, merging);
