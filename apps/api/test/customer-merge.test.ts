@@ -309,6 +309,25 @@ describe('merge: retries and refusals', () => {
     expect((await analytics(survivor.id)).totalPayments).toBe(1);
   });
 
+  it('an Idempotency-Key replay answers the first response byte for byte', async () => {
+    const survivor = await newCustomer();
+    const other = await newCustomer();
+    await pay(other.id, 250);
+    const send = () =>
+      http(server, 'POST', `/v1/customers/${survivor.id}/merge`, {
+        key: account.testKey,
+        body: { from: [other.id] },
+        headers: { 'idempotency-key': `merge-${survivor.id}` },
+      });
+    const first = await send();
+    expect(first.status, first.text).toBe(200);
+    const replay = await send();
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.text).toBe(first.text);
+    expect(await mergeRecords(survivor.id)).toHaveLength(1);
+    expect((await analytics(survivor.id)).totalPayments).toBe(1);
+  });
+
   it('refuses to merge into a merged customer, naming where it went', async () => {
     const [a, b, c] = [await newCustomer(), await newCustomer(), await newCustomer()];
     expect((await merge(a.id, { from: [b.id] })).status).toBe(200);

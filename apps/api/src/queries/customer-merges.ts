@@ -165,7 +165,7 @@ interface Moved {
  * Move what the merged customers own. The order matters against billing running at the same
  * time: pending charges first (waiting for any being finished, whose payment is then moved
  * below), then subscriptions and schedule items (waiting for any being claimed), then the charges
- * those claims recorded meanwhile, then the payments.
+ * those claims recorded meanwhile (never waited for: see there), then the payments.
  */
 async function moveBelongings(
   tx: Executor,
