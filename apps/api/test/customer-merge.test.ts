@@ -328,6 +328,26 @@ describe('merge: retries and refusals', () => {
     expect((await analytics(survivor.id)).totalPayments).toBe(1);
   });
 
+  it('merges through the typed tRPC client too, with the same errors in its data', async () => {
+    const client = trpcClient(server, account.testKey);
+    const survivor = await newCustomer();
+    const other = await newCustomer({ phone: '+442071838750' });
+    const merged = await client.customers.merge.mutate({
+      id: survivor.id,
+      from: [other.id],
+      fields: { phone: other.id },
+    });
+    expect(merged).toMatchObject({ id: survivor.id, phone: '+442071838750' });
+    const refused = await client.customers.merge
+      .mutate({ id: survivor.id, from: [other.id, survivor.id] })
+      .catch((e: unknown) => e);
+    expect((refused as TRPCClientError<never>).data).toMatchObject({
+      code: 'parameter_invalid',
+      param: 'from.1',
+      httpStatus: 400,
+    });
+  });
+
   it('refuses to merge into a merged customer, naming where it went', async () => {
     const [a, b, c] = [await newCustomer(), await newCustomer(), await newCustomer()];
     expect((await merge(a.id, { from: [b.id] })).status).toBe(200);
