@@ -221,6 +221,12 @@ describe('merge: what moves', () => {
       expect(res.status).toBe(404);
       expect(res.body.error).toMatchObject({ code: 'customer_merged', customer: survivor.id });
     }
+    // Its sub-resources say the same, rather than a bare "no such customer".
+    for (const sub of ['analytics', 'payments', 'payment_methods']) {
+      const res = await get(`/v1/customers/${other.id}/${sub}`);
+      expect(res.status, sub).toBe(404);
+      expect(res.body.error, sub).toMatchObject({ code: 'customer_merged', customer: survivor.id });
+    }
 
     // The event: the survivor after, and what it had before.
     const [event] = await eventsOf('customer.merged', survivor.id);

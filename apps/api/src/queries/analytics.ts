@@ -2,7 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { summariseAnalytics, toSafeNumber, type CustomerAnalytics } from '@peasswap/domain';
 import { rowsOf, type Executor } from '../db/client.js';
 import { customerPaymentTotals, customers } from '../db/schema/index.js';
-import { customerMissing } from './customers.js';
+import { customerGone } from './customers.js';
 import { prepared, SCOPE_PLACEHOLDERS } from './prepared.js';
 import { inScope, type Scope } from './scope.js';
 
@@ -40,7 +40,7 @@ export async function customerAnalytics(
       .prepare('customers_analytics'),
   );
   const rows = await query.execute({ customerId, ...scope });
-  if (rows.length === 0) throw customerMissing(customerId);
+  if (rows.length === 0) throw await customerGone(db, scope, customerId);
   const totals = rows.flatMap((row) =>
     row.currency !== null && row.count !== null && row.total !== null && row.lastPaymentAt !== null
       ? [

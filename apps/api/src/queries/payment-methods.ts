@@ -13,7 +13,7 @@ import type { Executor } from '../db/client.js';
 import type { Outbox } from '../events/outbox.js';
 import { customers, paymentMethods } from '../db/schema/index.js';
 // customers.ts imports this file too; only functions cross, called long after both load.
-import { retrieveCustomer } from './customers.js';
+import { customerGone, retrieveCustomer } from './customers.js';
 import { assertCursorExists, keysetFor, toPage } from './pagination.js';
 import { inScope, type Scope } from './scope.js';
 
@@ -288,9 +288,7 @@ export async function listCustomerPaymentMethods(
     .limit(params.limit + 1);
   if (rows.length === 0) {
     if (!(await locklessLiveCustomer(db, scope, params.id))) {
-      throw new DomainError('resource_missing', `No such customer: '${params.id}'.`, {
-        param: 'id',
-      });
+      throw await customerGone(db, scope, params.id);
     }
     await assertCursorExists(db, paymentMethods, scope, params);
   }

@@ -10,7 +10,7 @@ import type { Executor } from '../db/client.js';
 import type { Outbox } from '../events/outbox.js';
 import { customerPaymentTotals, customers, payments } from '../db/schema/index.js';
 import type { PaymentProcessor } from '../payments/processor.js';
-import { customerMissing, lockLiveCustomer } from './customers.js';
+import { customerGone, lockLiveCustomer } from './customers.js';
 import { chargeablePaymentMethod } from './payment-methods.js';
 import { assertCursorExists, cursorOf, keysetFor, toPage } from './pagination.js';
 import { prepared, SCOPE_PLACEHOLDERS } from './prepared.js';
@@ -180,7 +180,7 @@ export async function listCustomerPayments(
       .where(
         and(eq(customers.id, params.id), inScope(customers, scope), isNull(customers.deletedAt)),
       );
-    if (!customer) throw customerMissing(params.id);
+    if (!customer) throw await customerGone(db, scope, params.id);
     await assertCursorExists(db, payments, scope, params);
   }
   return pageOfPayments(rows, params);
