@@ -1,6 +1,5 @@
 import { openDatabase, type DatabaseHandle } from './db/client.js';
 import { readEnv } from './env.js';
-import { backfillDuplicateKeys } from './queries/duplicate-keys.js';
 import { logFatal } from './logging.js';
 import { buildServer } from './server.js';
 
@@ -9,8 +8,6 @@ let database: DatabaseHandle;
 try {
   database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
   await database.migrate();
-  // Customers from before the duplicate finder get its keys (a no-op once all have them).
-  await backfillDuplicateKeys(database.db);
 } catch (error) {
   // Not Node's own report of the error: a driver's message may quote what it was given.
   logFatal('could not open the database', error);
@@ -40,6 +37,7 @@ const app = await buildServer({
   ...(env.WEBHOOK_INTERVAL_SECONDS > 0 && {
     webhooks: { intervalSeconds: env.WEBHOOK_INTERVAL_SECONDS },
   }),
+  duplicateKeys: true,
   ...(env.HOUSEKEEPING_INTERVAL_SECONDS > 0 && {
     housekeeping: { intervalSeconds: env.HOUSEKEEPING_INTERVAL_SECONDS },
   }),

@@ -12,6 +12,8 @@ import type { DatabaseHandle } from './db/client.js';
 import { billingPlugin } from './billing/plugin.js';
 import { outboxFor } from './events/outbox.js';
 import { housekeepingPlugin } from './housekeeping.js';
+import { runPeriodically } from './periodic.js';
+import { backfillDuplicateKeys } from './queries/duplicate-keys.js';
 import { loggerOptions, type LogDestination } from './logging.js';
 import { ensureServerSecret } from './queries/server-secrets.js';
 import { simulatedProcessor } from './payments/processor.js';
@@ -55,6 +57,11 @@ export interface ServerOptions {
   housekeeping?: { intervalSeconds: number };
   /** Reverse proxies whose X-Forwarded-For names the client (per-address limits count it). */
   trustProxy?: string | undefined;
+  /**
+   * Fill the duplicate keys of customers from before the duplicate finder, in the background once
+   * the server is up (a big table takes minutes; the server does not wait for it).
+   */
+  duplicateKeys?: boolean;
   /** Run a billing pass every `intervalSeconds` (see billing/plugin.ts). */
   billing?: { intervalSeconds: number };
   /** Deliver webhooks when a commit queues some, and every `intervalSeconds` (webhooks/plugin.ts). */
@@ -180,6 +187,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       database: options.database,
       ...options.webhooks,
       resolve: options.webhooks.resolve ?? options.webhookResolver,
+    });
+  }
+  if (options.duplicateKeys) {
+    runPeriodically(app, {
+      name: 'duplicate keys backfill',
+      // Once at start; later runs only look (customers are written with their keys).
+      intervalSeconds: 6 * 3600,
+      task: async () => {
+        const filled = await backfillDuplicateKeys(db);
+        if (filled > 0) app.log.info({ filled }, 'duplicate keys filled');
+      },
     });
   }
   if (options.housekeeping) {

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customers } from '../src/db/schema/index.js';
+import { duplicateKeysOf } from '../src/queries/duplicate-keys.js';
+import { openStore } from './harness.js';
 import { isolatedStore, runCli, type IsolatedStore } from './processes.js';
 
 let store: IsolatedStore;
@@ -132,6 +135,26 @@ describe('cli', () => {
     const res = await runCli(['seed', '--customers', '500', '--json'], store.env);
     expect(res.code, res.stderr).toBe(0);
     expect(parseOnlyJson(res.stdout)).toMatchObject({ accountId, customers: 500 });
+    // The seed writes the duplicate keys in SQL: exactly what the domain would have written.
+    const database = await openStore(store);
+    try {
+      const rows = await database.db
+        .select({
+          email: customers.email,
+          name: customers.name,
+          mailboxIdentity: customers.mailboxIdentity,
+          nameKey: customers.nameKey,
+        })
+        .from(customers);
+      expect(rows).toHaveLength(500);
+      for (const row of rows) {
+        expect({ mailboxIdentity: row.mailboxIdentity, nameKey: row.nameKey }, row.name).toEqual(
+          duplicateKeysOf(row),
+        );
+      }
+    } finally {
+      await database.close();
+    }
   });
 
   it('seeds payments whose customer totals match them exactly', async () => {

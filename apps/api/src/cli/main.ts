@@ -86,7 +86,11 @@ async function run(command: string, database: DatabaseHandle): Promise<number | 
   const json = values.json ?? false;
   switch (command) {
     case 'migrate': {
-      printResult(json, { migrated: true, database: database.engine }, ['Migrations applied.']);
+      // Customers from before the duplicate finder get its keys (nothing to do once all have).
+      const backfilled = await backfillDuplicateKeys(db);
+      printResult(json, { migrated: true, database: database.engine, backfilled }, [
+        `Migrations applied${backfilled > 0 ? `; duplicate keys filled for ${backfilled} customers` : ''}.`,
+      ]);
       return;
     }
     case 'bootstrap': {
@@ -320,7 +324,6 @@ async function main(): Promise<number> {
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
   try {
     await database.migrate();
-    await backfillDuplicateKeys(database.db);
     return (await run(command, database)) ?? 0;
   } catch (error) {
     if (error instanceof UsageError) {

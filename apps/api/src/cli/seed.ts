@@ -36,23 +36,30 @@ export async function seedCustomers(
     for (let offset = 0; offset < count; offset += CUSTOMER_BATCH) {
       const size = Math.min(CUSTOMER_BATCH, count - offset);
       await tx.execute(sql`
-        insert into customers (id, account_id, livemode, name, email, email_identity, phone, metadata, created_at, updated_at)
+        insert into customers (id, account_id, livemode, name, email, email_identity, phone, metadata, created_at, updated_at, mailbox_identity, name_key)
         select
           'cus_' || substr(md5(random()::text || clock_timestamp()::text || g), 1, 24),
           ${scope.accountId}, ${scope.livemode},
-          (array['Ada','Grace','Alan','Katherine','Edsger','Barbara','Donald','Frances','Ken','Radia'])[1 + g % 10]
-            || ' ' ||
-          (array['Lovelace','Hopper','Turing','Johnson','Dijkstra','Liskov','Knuth','Allen','Thompson','Perlman'])[1 + (g / 10) % 10]
-            || ' ' || g,
-          'customer' || g || '.' || ${runTag} || '@example.com',
-          'customer' || g || '.' || ${runTag} || '@example.com',
+          first || ' ' || last || ' ' || g,
+          email,
+          email,
           '+1415555' || lpad((g % 10000)::text, 4, '0'),
           '{}'::jsonb,
           created_at,
-          created_at
+          created_at,
+          -- The duplicate keys, as domain mailboxIdentity and nameKey make them for exactly these
+          -- values (an example.com address is itself; a name's words lower-cased and sorted, the
+          -- number first): test/cli.test.ts checks them against the domain.
+          email,
+          g || ' ' || least(lower(first) collate "C", lower(last) collate "C")
+            || ' ' || greatest(lower(first) collate "C", lower(last) collate "C")
         from generate_series(${offset + 1}::int, ${offset + size}::int) as g,
           lateral (select now() - interval '1 day' * ${CUSTOMER_SPAN_DAYS}::float8
-                     * ((${count}::int - g + 1)::float8 / ${count}::int) as created_at) as t
+                     * ((${count}::int - g + 1)::float8 / ${count}::int) as created_at) as t,
+          lateral (select
+            (array['Ada','Grace','Alan','Katherine','Edsger','Barbara','Donald','Frances','Ken','Radia'])[1 + g % 10] as first,
+            (array['Lovelace','Hopper','Turing','Johnson','Dijkstra','Liskov','Knuth','Allen','Thompson','Perlman'])[1 + (g / 10) % 10] as last,
+            'customer' || g || '.' || ${runTag} || '@example.com' as email) as n
       `);
       progress(`customers: ${offset + size} of ${count}`);
     }
