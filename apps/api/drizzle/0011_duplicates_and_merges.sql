@@ -19,5 +19,5 @@ ALTER TABLE "customer_merges" ADD CONSTRAINT "customer_merges_survivor_id_custom
 CREATE INDEX "customer_merges_survivor_idx" ON "customer_merges" USING btree ("account_id","livemode","survivor_id","created_at");--> statement-breakpoint
 CREATE INDEX "customers_mailbox_idx" ON "customers" USING btree ("account_id","livemode","mailbox_identity") WHERE "customers"."deleted_at" is null;--> statement-breakpoint
 CREATE INDEX "customers_phone_idx" ON "customers" USING btree ("account_id","livemode","phone") WHERE "customers"."deleted_at" is null and "customers"."phone" is not null;--> statement-breakpoint
-CREATE INDEX "customers_name_key_trgm_idx" ON "customers" USING gin ("account_id","name_key" gin_trgm_ops) WHERE "customers"."deleted_at" is null;--> statement-breakpoint
+CREATE INDEX "customers_name_key_idx" ON "customers" USING btree ("account_id","livemode","name_key") WHERE "customers"."deleted_at" is null;--> statement-breakpoint
 ALTER TABLE "customers" ADD CONSTRAINT "customers_merged_is_deleted" CHECK ("customers"."merged_into" is null or "customers"."deleted_at" is not null);

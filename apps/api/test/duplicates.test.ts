@@ -137,7 +137,7 @@ describe('a key too many customers share', () => {
         )})`,
       );
     expect(summary((await duplicatesOf(first)).body.data)).toEqual([
-      { id: ids[1], reasons: ['phone', 'name'], level: 'possible' },
+      { id: ids[1], reasons: ['phone'], level: 'possible' },
     ]);
   });
 });

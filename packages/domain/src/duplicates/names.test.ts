@@ -59,6 +59,14 @@ describe('nameSimilarity', () => {
     }
   });
 
+  it('keeps names with different numbers apart, however alike their letters', () => {
+    expect(nameSimilarity('Ada Lovelace 1000000', 'Ada Lovelace 1000001')).toBe(0.5);
+    expect(nameSimilarity('Store 12', 'Store 13')).toBe(0.5);
+    expect(nameSimilarity('Flat 3, Ada Lovelace', 'ada lovelace flat 3')).toBe(1);
+    // The same numbers: letters decide as usual.
+    expect(nameSimilarity('Jon Smith 3', 'John Smith 3')).toBeGreaterThan(0.9);
+  });
+
   it('reaches very close (≥ 0.95) only for a letter in a long name', () => {
     expect(
       nameSimilarity('Alexandra Richardson-Smythe', 'Alexandra Richardson-Smyth'),

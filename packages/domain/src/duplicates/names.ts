@@ -44,14 +44,27 @@ export function nameKey(name: string): string {
  * - Word overlap: the Dice coefficient of the two sets of words, 2·|shared| / (|a| + |b|).
  *   Catches a word added or left out (`Ada Lovelace` / `Ada Augusta Lovelace` → 0.8), which the
  *   edit distance counts letter by letter.
- * A name whose key is empty (nothing but punctuation) is like nothing: 0.
+ * A name whose key is empty (nothing but punctuation) is like nothing: 0. Names whose numbers
+ * differ (`Store 12` / `Store 13`, `Ada Lovelace 1000000` / `Ada Lovelace 1000001`) are different
+ * names however alike their letters: at most DIFFERENT_NUMBERS_SIMILARITY, below any weight.
  */
 export function nameSimilarity(a: string, b: string): number {
   const keyA = nameKey(a);
   const keyB = nameKey(b);
   if (keyA.length === 0 || keyB.length === 0) return 0;
   if (keyA === keyB) return 1;
-  return Math.max(editSimilarity(keyA, keyB), wordOverlap(keyA, keyB));
+  const similarity = Math.max(editSimilarity(keyA, keyB), wordOverlap(keyA, keyB));
+  return numbersOf(keyA) === numbersOf(keyB)
+    ? similarity
+    : Math.min(similarity, DIFFERENT_NUMBERS_SIMILARITY);
+}
+
+/** The most two names with different numbers in them can be alike: less than a close name. */
+export const DIFFERENT_NUMBERS_SIMILARITY = 0.5;
+
+/** A key's numbers (runs of digits), in order: keys are sorted, so this is a fair comparison. */
+function numbersOf(key: string): string {
+  return (key.match(/\p{N}+/gu) ?? []).join(' ');
 }
 
 function editSimilarity(keyA: string, keyB: string): number {

