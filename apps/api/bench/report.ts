@@ -3,6 +3,7 @@ import type { BillingBenchReport, RenewalRun } from './billing.js';
 import type { LoadResult } from './load.js';
 import type { WebhooksBenchReport } from './webhooks.js';
 import type { DuplicatesBenchReport } from './duplicates.js';
+import type { CsvBenchReport } from './csv.js';
 
 export interface Measurement {
   scenario: string;
@@ -43,6 +44,8 @@ export interface BenchReport {
   webhooks: WebhooksBenchReport | null;
   /** The duplicate finder at scale; null when not run. */
   duplicates: DuplicatesBenchReport | null;
+  /** CSV import and export; null when not run. */
+  csv?: CsvBenchReport | null;
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -74,8 +77,21 @@ export function renderMarkdown(report: BenchReport): string {
     ...(report.billing ? billingMarkdown(report.billing) : []),
     ...(report.webhooks ? webhooksMarkdown(report, report.webhooks) : []),
     ...(report.duplicates ? duplicatesMarkdown(report.duplicates) : []),
+    ...(report.csv ? csvMarkdown(report.csv) : []),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function csvMarkdown(c: CsvBenchReport): string[] {
+  const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+  return [
+    '## CSV import and export',
+    '',
+    `- Import, POST /v1/customers/import, ${int(c.import.rows)} rows (${mib(c.import.bytes)} MiB) into an empty account: **${int(c.import.rowsPerSecond)} rows/s** (${c.import.seconds.toFixed(2)} s, ${int(c.import.created)} created, batches of 500 with their events).`,
+    `- The same file as a dry run (onDuplicate=skip: read, validated, looked up, nothing written): ${int(c.dryRun.rowsPerSecond)} rows/s (${c.dryRun.seconds.toFixed(2)} s, ${int(c.dryRun.skipped)} skipped).`,
+    `- Export, GET /v1/customers/export.csv, ${int(c.export.rows)} customers (${mib(c.export.bytes)} MiB): **${int(c.export.rowsPerSecond)} rows/s** (${c.export.seconds.toFixed(2)} s); server RSS ${c.export.rssBeforeMiB} MiB before, peak (VmHWM) ${c.export.peakRssMiB} MiB; RSS after each tenth of the rows: ${c.export.rssByTenthMiB.join(', ')} MiB.`,
+    '',
+  ];
 }
 
 function duplicatesMarkdown(d: DuplicatesBenchReport): string[] {

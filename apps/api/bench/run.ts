@@ -11,27 +11,31 @@ import { prepareBenchDatabase } from './database.js';
 import { renderMarkdown, type BenchReport } from './report.js';
 import { runWebhooksBench, type WebhooksBenchReport } from './webhooks.js';
 import { runDuplicatesBench, type DuplicatesBenchReport } from './duplicates.js';
+import { runCsvBench, type CsvBenchReport } from './csv.js';
 
 /**
  * `pnpm bench`: the API against its ceiling (api.ts) and the billing engine's renewals and empty
  * passes (billing.ts), each on its own database, seeded once and reused; then
  * bench/results/latest.{json,md}; then the events outbox's cost and webhook delivery (webhooks.ts).
- * `--only billing` or `--only webhooks` runs that part alone, `--only list,...` some API scenarios.
+ * `--only billing`, `--only webhooks`, `--only duplicates` or `--only csv` (CSV import and export,
+ * csv.ts) runs that part alone, `--only list,...` some API scenarios.
  */
 const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'results');
 const BILLING = 'billing';
 const WEBHOOKS = 'webhooks';
 const DUPLICATES = 'duplicates';
+const CSV = 'csv';
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const config = readBenchConfig();
 const apiScenarios = config.only.filter(
-  (name) => name !== BILLING && name !== WEBHOOKS && name !== DUPLICATES,
+  (name) => name !== BILLING && name !== WEBHOOKS && name !== DUPLICATES && name !== CSV,
 );
 const runsApi = config.only.length === 0 || apiScenarios.length > 0;
 const runsBilling = config.only.length === 0 || config.only.includes(BILLING);
 const runsWebhooks = config.only.length === 0 || config.only.includes(WEBHOOKS);
 const runsDuplicates = config.only.length === 0 || config.only.includes(DUPLICATES);
+const runsCsv = config.only.length === 0 || config.only.includes(CSV);
 const billingOptions = {
   adminUrl: config.adminUrl,
   due: config.billing.due,
@@ -83,6 +87,11 @@ if (runsDuplicates) {
   });
 }
 
+let csv: CsvBenchReport | null = null;
+if (runsCsv) {
+  csv = await runCsvBench({ adminUrl: config.adminUrl, exportRows: config.customers, log });
+}
+
 const server = postgres(config.adminUrl, { max: 1, onnotice: () => undefined });
 const [versionRow] = await server<{ version: string; settings: string }[]>`
   select version() as version,
@@ -115,6 +124,7 @@ const report: BenchReport = {
   billing,
   webhooks,
   duplicates,
+  csv,
 };
 mkdirSync(RESULTS_DIR, { recursive: true });
 const stamp = report.finishedAt.replace(/[:.]/g, '-');

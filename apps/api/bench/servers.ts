@@ -9,6 +9,8 @@ const API_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export interface RunningServer {
   name: string;
   url: string;
+  /** The server process's id: benches read its memory in /proc/<pid>/status. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function startProcess(
   return {
     name,
     url,
+    pid: child.pid,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
