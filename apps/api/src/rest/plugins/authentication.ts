@@ -1,9 +1,11 @@
+import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { DomainError } from '@peasswap/domain';
 import { API_KEY_REVOKED_CHANNEL, ApiKeyAuthenticator } from '../../auth/api-keys.js';
 import { authenticateSession } from '../../auth/sessions.js';
 import type { Auth } from '../../auth/types.js';
 import type { DatabaseHandle } from '../../db/client.js';
+import { CUSTOMER_EXPORT_PATH } from '../customer-csv.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -21,8 +23,18 @@ declare module 'fastify' {
 const TRPC_PATH = /^\/trpc(\/|\?|$)/;
 
 /**
- * Who is calling, decided in one place: an API key (REST and tRPC), else on tRPC the dashboard's
- * session cookie. A key always wins, so API-key behaviour never depends on cookies. Requests
+ * Where the dashboard's session counts: tRPC, and the one REST route it needs as a file download
+ * (the CSV export, fetched with the same headers as its tRPC calls). Every other REST route takes
+ * API keys only.
+ */
+function acceptsSession(request: FastifyRequest): boolean {
+  if (TRPC_PATH.test(request.url)) return true;
+  return request.method === 'GET' && request.routeOptions.url === CUSTOMER_EXPORT_PATH;
+}
+
+/**
+ * Who is calling, decided in one place: an API key (REST and tRPC), else on tRPC (and the CSV
+ * export) the dashboard's session cookie. A key always wins, so API-key behaviour never depends on cookies. Requests
  * without a usable credential go on unauthenticated: each procedure decides whether it needs one.
  */
 export const authenticationPlugin = fp<{ database: DatabaseHandle }>(
@@ -46,7 +58,7 @@ export const authenticationPlugin = fp<{ database: DatabaseHandle }>(
       const { authorization } = request.headers;
       request.auth = await apiKeys.authenticate(authorization);
       if (!request.auth && authorization !== undefined) request.credentialRefused = true;
-      if (request.auth || !TRPC_PATH.test(request.url)) return;
+      if (request.auth || !acceptsSession(request)) return;
       const session = await authenticateSession(database.db, request.headers);
       if (session.kind === 'signed-in') request.auth = session.auth;
       if (session.kind === 'refused') {
