@@ -8,6 +8,7 @@ import {
   type ImportReport,
   type ImportRowReport,
 } from '@peasswap/domain';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/client.js';
 import type { Outbox } from '../events/outbox.js';
 import { writeImportBatch, type ImportGroup } from '../queries/customer-import.js';
@@ -16,6 +17,8 @@ import { readCsv } from './csv-reader.js';
 
 /** Customers written per transaction: a 100,000-row file is 200 commits, none of them huge. */
 export const IMPORT_BATCH_SIZE = 500;
+/** Batch transactions running at once (each on its own connection of the pool). */
+const BATCHES_IN_FLIGHT = 2;
 /** Rows validated between two turns of the event loop. */
 const VALIDATION_SLICE = 2_000;
 
@@ -106,11 +109,33 @@ export async function importCustomers(
 ): Promise<ImportReport> {
   const { rows, groups } = await groupRows(input);
   const options = { onDuplicate: input.onDuplicate, dryRun: input.dryRun };
+  const batches: ImportGroup[][] = [];
   for (let at = 0; at < groups.length; at += IMPORT_BATCH_SIZE) {
-    const batch = groups.slice(at, at + IMPORT_BATCH_SIZE);
-    if (input.dryRun) await writeImportBatch(db, scope, outbox, batch, options);
-    else await db.transaction((tx) => writeImportBatch(tx, scope, outbox, batch, options));
+    batches.push(groups.slice(at, at + IMPORT_BATCH_SIZE));
   }
+  const write = (batch: ImportGroup[]) =>
+    input.dryRun
+      ? writeImportBatch(db, scope, outbox, batch, options)
+      : db.transaction((tx) => writeImportBatch(tx, scope, outbox, batch, options));
+  // Batches hold disjoint emails, so two in flight never wait on each other's locks: PostgreSQL
+  // writes one while this process prepares the next. Inside a transaction (an Idempotency-Key's)
+  // they are savepoints of one connection, and go one at a time.
+  const inFlight = db instanceof PgTransaction ? 1 : BATCHES_IN_FLIGHT;
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (next < batches.length && !failure) {
+      const batch = batches[next++] ?? [];
+      try {
+        await write(batch);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  // A failure stops new batches; the one still in flight finishes (whole) before it is reported.
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  if (failure) throw failure.error;
   const count = (status: ImportRowReport['status']) =>
     rows.reduce((n, row) => (row.status === status ? n + 1 : n), 0);
   return {
