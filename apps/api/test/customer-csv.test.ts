@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailboxIdentity, nameKey } from '@peasswap/domain';
 import { rowsOf } from '../src/db/client.js';
+import { createUser } from '../src/queries/users.js';
 import {
   http,
   newAccount,
@@ -17,6 +18,7 @@ import {
 const { server, account } = serverWithAccount();
 
 const CARD = '4242424242424242';
+const PASSWORD = 'correct horse battery staple';
 
 function importCsv(csv: string, query = '', key = account.testKey, headers = {}) {
   return http(server, 'POST', `/v1/customers/import${query}`, {
@@ -533,6 +535,44 @@ describe('import and export: who may', () => {
       headers: { 'content-type': 'text/csv' },
     });
     expect(anonymousImport.status).toBe(401);
+  });
+});
+
+describe('export from the dashboard', () => {
+  it('takes the session cookie with the dashboard’s headers, and its role’s permission', async () => {
+    const { db } = await testDatabase();
+    const owner = await newAccount('Dashboard export');
+    const mail = email('viewer');
+    await createUser(db, {
+      accountId: owner.accountId,
+      email: mail,
+      password: PASSWORD,
+      role: 'viewer',
+    });
+    const signedIn = await http(server, 'POST', '/trpc/session.signIn', {
+      body: { email: mail, password: PASSWORD },
+      headers: { 'x-peasswap-client': 'dashboard' },
+    });
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    await importCsv(`name,email\nSeen,${email('seen')}\n`, '', owner.testKey);
+    const headers = { cookie, 'x-peasswap-client': 'dashboard', 'x-peasswap-environment': 'test' };
+    const ok = await http(server, 'GET', '/v1/customers/export.csv', { headers });
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain('Seen');
+    const live = await http(server, 'GET', '/v1/customers/export.csv', {
+      headers: { ...headers, 'x-peasswap-environment': 'live' },
+    });
+    expect(live.text).not.toContain('Seen');
+    // A plain link or a cross-site page cannot send the client header: the cookie alone is nothing.
+    const linked = await http(server, 'GET', '/v1/customers/export.csv', { headers: { cookie } });
+    expect(linked.status).toBe(403);
+    expect(linked.body.error.code).toBe('cross_site_request_refused');
+    // Import stays API-key only over REST (the dashboard uploads through tRPC).
+    const upload = await http(server, 'POST', '/v1/customers/import', {
+      rawBody: 'name,email\n',
+      headers: { ...headers, 'content-type': 'text/csv' },
+    });
+    expect(upload.status).toBe(401);
   });
 });
 
