@@ -6,6 +6,8 @@ import { EmptyState } from './components/States';
 import { ApiKeysPage } from './routes/api-keys/ApiKeysPage';
 import { CustomerPage } from './routes/customers/CustomerPage';
 import { CustomersPage } from './routes/customers/CustomersPage';
+import { ComparePage } from './routes/duplicates/ComparePage';
+import { DuplicatesPage } from './routes/duplicates/DuplicatesPage';
 import { DevelopersIndex, DevelopersLayout } from './routes/developers/DevelopersLayout';
 import { EventPage } from './routes/developers/EventPage';
 import { EventsPage } from './routes/developers/EventsPage';
@@ -30,6 +32,8 @@ export function App() {
             <Route index element={<Navigate to="/customers" replace />} />
             <Route path="customers" element={<CustomersPage />} />
             <Route path="customers/:id" element={<CustomerPage />} />
+            <Route path="duplicates" element={<DuplicatesPage />} />
+            <Route path="duplicates/compare" element={<ComparePage />} />
             <Route path="subscriptions" element={<SubscriptionsPage />} />
             <Route path="api-keys" element={<ApiKeysPage />} />
             <Route path="developers" element={<DevelopersLayout />}>

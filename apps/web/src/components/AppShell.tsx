@@ -58,6 +58,9 @@ export function AppShell() {
           <NavLink to="/customers" className="sidebar__link">
             Customers
           </NavLink>
+          <NavLink to="/duplicates" className="sidebar__link">
+            Duplicates
+          </NavLink>
           {canReadSubscriptions && (
             <NavLink to="/subscriptions" className="sidebar__link">
               Subscriptions

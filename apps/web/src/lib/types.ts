@@ -17,3 +17,6 @@ export type WebhookEndpoint = Outputs['webhookEndpoints']['retrieve'];
 export type CreatedWebhookEndpoint = Outputs['webhookEndpoints']['create'];
 export type WebhookDelivery = Outputs['webhookEndpoints']['deliveries']['data'][number];
 export type Event = Outputs['events']['retrieve'];
+export type DuplicateGroup = Outputs['duplicates']['list']['data'][number];
+export type DuplicateCandidate = Outputs['duplicates']['ofCustomer']['data'][number];
+export type ImportReport = Outputs['customers']['import'];
