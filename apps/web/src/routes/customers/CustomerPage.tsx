@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router';
+import { Link, useLocation, useParams } from 'react-router';
 import { useCan } from '../../app/session';
 import { EmptyState, ErrorNotice, Loading } from '../../components/States';
 import { useDashboard } from '../../app/DashboardClients';
@@ -16,6 +16,7 @@ import { CustomerPaymentSchedules } from './CustomerPaymentSchedules';
 import { CustomerSubscriptions } from './CustomerSubscriptions';
 import { CustomerTimeline } from './CustomerTimeline';
 import { DeleteCustomer } from './DeleteCustomer';
+import { PossibleDuplicates } from './PossibleDuplicates';
 
 export function CustomerPage() {
   const { id = '' } = useParams();
@@ -26,6 +27,8 @@ export function CustomerPage() {
   const canReadPaymentMethods = useCan('payment_methods:read');
   const canReadEvents = useCan('events:read');
   const customer = useQuery(trpc.customers.retrieve.queryOptions({ id }));
+  // What brought us here, announced once (a merge names the customers folded into this one).
+  const notice = (useLocation().state as { notice?: string } | null)?.notice;
 
   const back = (
     <Link to="/customers" className="back-link">
@@ -45,7 +48,16 @@ export function CustomerPage() {
     return (
       <>
         {back}
-        {errorData(customer.error)?.code === 'resource_missing' ? (
+        {errorData(customer.error)?.code === 'customer_merged' ? (
+          <EmptyState title="This customer was merged">
+            <p>
+              {customer.error.message}{' '}
+              <Link to={`/customers/${errorData(customer.error)?.customer ?? ''}`}>
+                Go to the customer it was merged into
+              </Link>
+            </p>
+          </EmptyState>
+        ) : errorData(customer.error)?.code === 'resource_missing' ? (
           <EmptyState title="No such customer">
             <p>
               There is no customer {id} in {environment} mode. It may have been deleted, or belong
@@ -76,6 +88,11 @@ export function CustomerPage() {
         </div>
         {canWrite && <DeleteCustomer customer={data} />}
       </div>
+      <div className="status-line" role="status">
+        {notice}
+      </div>
+
+      <PossibleDuplicates customerId={data.id} />
 
       <CustomerAnalyticsCards customerId={data.id} />
 
