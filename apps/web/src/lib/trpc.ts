@@ -12,7 +12,7 @@ export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRou
  * dashboard-request.ts): a custom header no cross-site page can send without a preflight, and
  * the environment the test/live switch is on.
  */
-function dashboardHeaders(environment: Environment): Record<string, string> {
+export function dashboardHeaders(environment: Environment): Record<string, string> {
   return { 'x-peasswap-client': 'dashboard', 'x-peasswap-environment': environment };
 }
 

@@ -1,14 +1,18 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useLocation, useSearchParams } from 'react-router';
+import { useDashboard } from '../../app/DashboardClients';
 import { useCan } from '../../app/session';
 import { CustomersTable } from '../../components/CustomersTable';
 import { PagedList } from '../../components/PagedList';
 import { EmptyState } from '../../components/States';
 import { useDebouncedValue } from '../../lib/debounce';
+import { downloadCustomersCsv } from '../../lib/export';
 import { cursorFromParams, cursorParams, isFirstPage, type PageCursor } from '../../lib/pagination';
 import { useTRPC } from '../../lib/trpc';
+import type { ImportReport } from '../../lib/types';
 import { CreateCustomerDialog } from './CreateCustomerDialog';
+import { ImportCustomersDialog } from './ImportCustomersDialog';
 
 const PAGE_SIZE = 20;
 const SEARCH_DELAY_MS = 250;
@@ -25,6 +29,9 @@ export function CustomersPage() {
   const [shownQuery, setShownQuery] = useState(query);
   const settledSearch = useDebouncedValue(search, SEARCH_DELAY_MS);
   const [creating, setCreating] = useState(false);
+  const [importing, setImporting] = useState(false);
+  const [exporting, setExporting] = useState(false);
+  const { environment } = useDashboard();
   const [notice, setNotice] = useState<string | undefined>(
     (location.state as { notice?: string } | null)?.notice,
   );
@@ -68,17 +75,56 @@ export function CustomersPage() {
     setParams({});
   }
 
+  function imported(report: ImportReport) {
+    setImporting(false);
+    setNotice(
+      `Import done: ${report.created} created, ${report.updated} updated, ${report.skipped} skipped, ${report.errors} with errors.`,
+    );
+  }
+
+  async function exportCsv() {
+    setExporting(true);
+    setNotice('Preparing the export…');
+    try {
+      await downloadCustomersCsv(environment, query ? { query } : {});
+      setNotice(query ? `Exported the customers matching “${query}”.` : 'Exported every customer.');
+    } catch (error) {
+      setNotice(error instanceof Error ? error.message : 'The export failed.');
+    } finally {
+      setExporting(false);
+    }
+  }
+
   const onFirstPage = isFirstPage(cursor);
 
   return (
     <>
       <div className="page-header">
         <h1>Customers</h1>
-        {canWrite && (
-          <button type="button" className="button" onClick={() => setCreating(true)}>
-            Create customer
+        <div className="page-header__actions">
+          <button
+            type="button"
+            className="button button--secondary"
+            disabled={exporting}
+            onClick={() => void exportCsv()}
+          >
+            {exporting ? 'Exporting…' : 'Export CSV'}
           </button>
-        )}
+          {canWrite && (
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => setImporting(true)}
+            >
+              Import CSV
+            </button>
+          )}
+          {canWrite && (
+            <button type="button" className="button" onClick={() => setCreating(true)}>
+              Create customer
+            </button>
+          )}
+        </div>
       </div>
       <div className="status-line" role="status">
         {notice}
@@ -130,6 +176,9 @@ export function CustomersPage() {
 
       {canWrite && (
         <CreateCustomerDialog open={creating} onOpenChange={setCreating} onCreated={created} />
+      )}
+      {canWrite && (
+        <ImportCustomersDialog open={importing} onOpenChange={setImporting} onImported={imported} />
       )}
     </>
   );
