@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { openDatabase } from '../src/db/client.js';
 import { createAccountWithKeys } from '../src/queries/accounts.js';
-import { withDatabase } from './database.js';
+import { withScratchDatabase } from './scratch.js';
 import { startApi, type RunningServer } from './servers.js';
 
 /**
@@ -88,11 +88,16 @@ export async function runCsvBench(options: {
   exportRows: number;
   log: (line: string) => void;
 }): Promise<CsvBenchReport> {
-  const { adminUrl, log } = options;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
-  await admin.unsafe(`drop database if exists ${DATABASE} with (force)`);
-  await admin.unsafe(`create database ${DATABASE}`);
-  const databaseUrl = withDatabase(adminUrl, DATABASE);
+  return withScratchDatabase(options.adminUrl, DATABASE, (databaseUrl) =>
+    measureCsv(databaseUrl, options),
+  );
+}
+
+async function measureCsv(
+  databaseUrl: string,
+  options: { exportRows: number; log: (line: string) => void },
+): Promise<CsvBenchReport> {
+  const { log } = options;
   const handle = await openDatabase({ databaseUrl, dataDir: 'unused', poolSize: 2 });
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => undefined });
   let server: RunningServer | undefined;
@@ -171,8 +176,6 @@ export async function runCsvBench(options: {
     await server?.stop();
     await sql.end();
     await handle.close();
-    await admin.unsafe(`drop database if exists ${DATABASE} with (force)`);
-    await admin.end();
   }
 }
 

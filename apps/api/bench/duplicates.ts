@@ -4,6 +4,7 @@ import { openDatabase } from '../src/db/client.js';
 import { createAccountWithKeys } from '../src/queries/accounts.js';
 import { backfillDuplicateKeys } from '../src/queries/duplicate-keys.js';
 import { findCustomerDuplicates, findDuplicateGroups } from '../src/queries/duplicates.js';
+import { percentile, withScratchDatabase } from './scratch.js';
 
 /**
  * The duplicate finder at scale, on a database of its own (`peasswap_bench_duplicates`, created
@@ -49,27 +50,23 @@ export interface DuplicatesBenchReport {
 const KINDS = ['email', 'phone', 'card', 'name'] as const;
 type Kind = (typeof KINDS)[number];
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-}
-
 export async function runDuplicatesBench(options: {
   adminUrl: string;
   customers: number;
   log: (line: string) => void;
 }): Promise<DuplicatesBenchReport> {
+  return withScratchDatabase(options.adminUrl, DATABASE, (databaseUrl) =>
+    measureDuplicates(databaseUrl, options),
+  );
+}
+
+async function measureDuplicates(
+  databaseUrl: string,
+  options: { customers: number; log: (line: string) => void },
+): Promise<DuplicatesBenchReport> {
   const { log } = options;
-  const admin = postgres(options.adminUrl, { max: 1, onnotice: () => undefined });
-  await admin.unsafe(`drop database if exists ${DATABASE}`);
-  await admin.unsafe(`create database ${DATABASE}`);
-  const url = new URL(options.adminUrl);
-  url.pathname = `/${DATABASE}`;
-  const handle = await openDatabase({
-    databaseUrl: url.toString(),
-    dataDir: 'unused',
-    poolSize: 4,
-  });
-  const raw = postgres(url.toString(), { max: 1, onnotice: () => undefined });
+  const handle = await openDatabase({ databaseUrl, dataDir: 'unused', poolSize: 4 });
+  const raw = postgres(databaseUrl, { max: 1, onnotice: () => undefined });
   try {
     await handle.migrate();
     const { account } = await createAccountWithKeys(handle.db, 'Duplicates bench');
@@ -191,7 +188,5 @@ export async function runDuplicatesBench(options: {
   } finally {
     await raw.end();
     await handle.close();
-    await admin.unsafe(`drop database if exists ${DATABASE}`);
-    await admin.end();
   }
 }

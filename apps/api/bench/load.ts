@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { percentile } from './scratch.js';
 
 /**
  * One load run with autocannon on loopback: a fixed number of connections for a fixed time.
@@ -18,11 +19,6 @@ export interface LoadResult {
   ok: number;
   non2xx: number;
   errors: number;
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
 }
 
 export function runLoad(options: {

@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import postgres from 'postgres';
 import { openDatabase } from '../src/db/client.js';
 import { recordEvents, type Change } from '../src/events/outbox.js';
 import { createAccountWithKeys } from '../src/queries/accounts.js';
 import { runLoad, type LoadResult } from './load.js';
+import { percentile, withScratchDatabase } from './scratch.js';
 import { startProcess, type RunningServer } from './servers.js';
 
 /**
@@ -84,10 +84,6 @@ async function startReceiver(): Promise<Receiver> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-}
-
 async function waitUntil(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!done()) {
@@ -103,13 +99,16 @@ export async function runWebhooksBench(options: {
   connections: number;
   log: (line: string) => void;
 }): Promise<WebhooksBenchReport> {
+  return withScratchDatabase(options.adminUrl, DATABASE, (databaseUrl) =>
+    measureWebhooks(databaseUrl, options),
+  );
+}
+
+async function measureWebhooks(
+  databaseUrl: string,
+  options: { duration: number; warmup: number; connections: number; log: (line: string) => void },
+): Promise<WebhooksBenchReport> {
   const { log } = options;
-  const admin = postgres(options.adminUrl, { max: 1, onnotice: () => undefined });
-  await admin.unsafe(`drop database if exists ${DATABASE}`);
-  await admin.unsafe(`create database ${DATABASE}`);
-  const url = new URL(options.adminUrl);
-  url.pathname = `/${DATABASE}`;
-  const databaseUrl = url.toString();
 
   const handle = await openDatabase({ databaseUrl, dataDir: 'unused', poolSize: 2 });
   const servers: RunningServer[] = [];
@@ -284,7 +283,5 @@ export async function runWebhooksBench(options: {
     for (const server of servers.reverse()) await server.stop();
     await receiver.close();
     await handle.close();
-    await admin.unsafe(`drop database if exists ${DATABASE}`);
-    await admin.end();
   }
 }
