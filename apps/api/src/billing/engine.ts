@@ -10,7 +10,7 @@ import {
 } from '@peasswap/domain';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/client.js';
-import { BILLING_ORIGIN, outboxFor, updateOf, type Outbox } from '../events/outbox.js';
+import { BILLING_ORIGIN, outboxFor, updateOf, type Change, type Outbox } from '../events/outbox.js';
 import {
   billingAttempts,
   customers,
@@ -152,7 +152,7 @@ async function claimDueSubscriptions(
           .returning(subscriptionColumns);
         if (ended) {
           const scope = { accountId: row.accountId, livemode: row.livemode };
-          await announceSubscription(tx, options.outbox, scope, row, ended);
+          await options.outbox.record(tx, scope, subscriptionChanges(row, ended));
         }
         canceled += 1;
       } else if (action.kind === 'charge') {
@@ -352,13 +352,15 @@ async function finishAttempt(
     .returning(paymentColumns);
   if (!payment) throw new Error('payment insert returned no row');
   if (payment.status === 'succeeded') await addToCustomerTotals(tx, scope, payment);
-  await options.outbox.record(tx, scope, [
+  // The attempt's events, written together at its end: the payment, then what it did to the
+  // subscription (one outbox statement a renewal, not two).
+  const changes: Change[] = [
     {
       type: payment.status === 'succeeded' ? 'payment.succeeded' : 'payment.failed',
       object: toPayment(payment),
       customerId: payment.customerId,
     },
-  ]);
+  ];
   await tx
     .update(billingAttempts)
     .set({
@@ -371,19 +373,15 @@ async function finishAttempt(
 
   let canceledSubscription = false;
   if (attempt.subscriptionId !== null && attempt.periodIndex !== null && attempt.attempt !== null) {
-    canceledSubscription = await advanceSubscription(
-      tx,
-      attempt.subscriptionId,
-      {
-        periodIndex: attempt.periodIndex,
-        attempt: attempt.attempt,
-        failureCode: outcome.failureCode,
-        at: attempt.billedAt,
-        paymentId: payment.id,
-      },
-      scope,
-      options.announceSubscription === false ? undefined : options.outbox,
-    );
+    const advanced = await advanceSubscription(tx, attempt.subscriptionId, {
+      periodIndex: attempt.periodIndex,
+      attempt: attempt.attempt,
+      failureCode: outcome.failureCode,
+      at: attempt.billedAt,
+      paymentId: payment.id,
+    });
+    canceledSubscription = advanced.canceled;
+    if (options.announceSubscription !== false) changes.push(...advanced.changes);
   }
   if (attempt.scheduleItemId !== null && scheduleId !== null) {
     await tx
@@ -392,12 +390,13 @@ async function finishAttempt(
       .where(eq(paymentScheduleItems.id, attempt.scheduleItemId));
     await refreshScheduleStatus(tx, scheduleId);
   }
+  await options.outbox.record(tx, scope, changes);
   return { id: attempt.id, failureCode: outcome.failureCode, canceledSubscription };
 }
 
 /**
- * Apply the charge to the subscription's lifecycle, announcing the change through `outbox` when
- * given; true when that cancels it.
+ * Apply the charge to the subscription's lifecycle: whether that cancels it, and the events of
+ * what it changed.
  */
 async function advanceSubscription(
   tx: Executor,
@@ -409,9 +408,7 @@ async function advanceSubscription(
     at: Date;
     paymentId: string;
   },
-  scope: Scope,
-  outbox: Outbox | undefined,
-): Promise<boolean> {
+): Promise<{ canceled: boolean; changes: Change[] }> {
   const [row] = await tx
     .select(subscriptionColumns)
     .from(subscriptions)
@@ -425,8 +422,7 @@ async function advanceSubscription(
       .set({ latestPaymentId: charge.paymentId, updatedAt: sql`now()` })
       .where(eq(subscriptions.id, subscriptionId))
       .returning(subscriptionColumns);
-    if (after && outbox) await announceSubscription(tx, outbox, scope, row, after);
-    return false;
+    return { canceled: false, changes: after ? subscriptionChanges(row, after) : [] };
   }
   const next = afterCharge(stateOf(row), charge, charge.at);
   const [after] = await tx
@@ -434,29 +430,22 @@ async function advanceSubscription(
     .set({ ...stateColumns(next), latestPaymentId: charge.paymentId })
     .where(eq(subscriptions.id, subscriptionId))
     .returning(subscriptionColumns);
-  if (after && outbox) await announceSubscription(tx, outbox, scope, row, after);
-  return next.status === 'canceled';
+  return {
+    canceled: next.status === 'canceled',
+    changes: after ? subscriptionChanges(row, after) : [],
+  };
 }
 
 /**
- * Record what billing did to a subscription: `subscription.canceled` when this change ended it,
- * else `subscription.updated` with what changed (nothing visible changed: no event).
+ * The event of what billing did to a subscription: `subscription.canceled` when this change ended
+ * it, else `subscription.updated` with what changed (nothing visible changed: no event).
  */
-async function announceSubscription(
-  tx: Executor,
-  outbox: Outbox,
-  scope: Scope,
-  beforeRow: SubscriptionRow,
-  afterRow: SubscriptionRow,
-): Promise<void> {
+function subscriptionChanges(beforeRow: SubscriptionRow, afterRow: SubscriptionRow): Change[] {
   const [before, after] = [toSubscription(beforeRow), toSubscription(afterRow)];
   if (after.status === 'canceled' && before.status !== 'canceled') {
-    await outbox.record(tx, scope, [
-      { type: 'subscription.canceled', object: after, customerId: after.customer },
-    ]);
-    return;
+    return [{ type: 'subscription.canceled', object: after, customerId: after.customer }];
   }
-  await outbox.record(tx, scope, updateOf('subscription.updated', before, after, after.customer));
+  return updateOf('subscription.updated', before, after, after.customer);
 }
 
 async function scheduleOfItem(tx: Executor, itemId: string): Promise<string | null> {
