@@ -17,7 +17,14 @@ import { updateOf, type Outbox } from '../events/outbox.js';
 import { duplicateKeysOf } from './duplicate-keys.js';
 import { customers } from '../db/schema/index.js';
 import { assertAttachedTo } from './payment-methods.js';
-import { assertCursorExists, cursorOf, escapeLike, keysetFor, toPage } from './pagination.js';
+import {
+  assertCursorExists,
+  cursorOf,
+  endOfMillisecond,
+  escapeLike,
+  keysetFor,
+  toPage,
+} from './pagination.js';
 import { prepared, SCOPE_PLACEHOLDERS } from './prepared.js';
 import { inScope, type Scope } from './scope.js';
 
@@ -228,14 +235,6 @@ export async function deleteCustomer(db: Executor, scope: Scope, id: string): Pr
     .returning(customerColumns);
   if (!row) throw await customerGone(db, scope, id);
   return toCustomer(row);
-}
-
-/**
- * Timestamps are stored to the microsecond but shown to the millisecond, so `createdLte` with a
- * customer's own `createdAt` must include every instant of that millisecond.
- */
-function endOfMillisecond(iso: string): Date {
-  return new Date(Date.parse(iso) + 1);
 }
 
 const queryPlaceholder = sql.placeholder('query');

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import {
   LIKELY_THRESHOLD,
   nameSimilarity,
@@ -280,8 +280,7 @@ export async function listDuplicateGroups(db: Executor, scope: Scope, params: Du
     const [cursor] = await db
       .select({ createdAt: customers.createdAt, id: customers.id })
       .from(customers)
-      .where(and(eq(customers.id, cursorId), inScope(customers, scope)))
-      .orderBy(desc(customers.createdAt));
+      .where(and(eq(customers.id, cursorId), inScope(customers, scope)));
     if (!cursor) throw cursorMissing(params);
     const at = { createdAt: cursor.createdAt.toISOString(), id: cursor.id };
     const before = (group: DuplicateGroup) => {

@@ -9,7 +9,7 @@ import {
 } from '@peasswap/domain';
 import type { Executor } from '../db/client.js';
 import { events, webhookEndpoints } from '../db/schema/index.js';
-import { assertCursorExists, keysetFor, toPage } from './pagination.js';
+import { assertCursorExists, endOfMillisecond, keysetFor, toPage } from './pagination.js';
 import { inScope, type Scope } from './scope.js';
 import { queueDeliveries } from './webhook-deliveries.js';
 // webhook-endpoints.ts imports this file too; only functions cross, called after both load.
@@ -42,9 +42,6 @@ export async function retrieveEvent(db: Executor, scope: Scope, id: string): Pro
   if (!row) throw eventMissing(id);
   return toEvent(row);
 }
-
-/** `createdLte` with an event's own `createdAt` includes every instant of that millisecond. */
-const endOfMillisecond = (iso: string) => new Date(Date.parse(iso) + 1);
 
 /**
  * Newest first, keyset-paginated, served by one index per filter: (scope, created), (scope, type,

@@ -85,3 +85,12 @@ export function cursorMissing(params: ListParams): DomainError {
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
+
+/**
+ * Timestamps are stored to the microsecond but shown to the millisecond, so `createdLte` with a
+ * list item's own `createdAt` (a customer's, an event's) must include every instant of that
+ * millisecond.
+ */
+export function endOfMillisecond(iso: string): Date {
+  return new Date(Date.parse(iso) + 1);
+}
