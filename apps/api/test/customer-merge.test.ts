@@ -7,6 +7,7 @@ import { runBilling } from '../src/billing/engine.js';
 import { rowsOf } from '../src/db/client.js';
 import { customerMerges, customers } from '../src/db/schema/index.js';
 import { simulatedProcessor } from '../src/payments/processor.js';
+import { createUser } from '../src/queries/users.js';
 import {
   engine,
   http,
@@ -290,6 +291,48 @@ describe('merge: what moves', () => {
     expect(event?.data).toEqual({ object: res.body });
   });
 
+  it('records payment_method.detached for each duplicate card, in the merge’s request', async () => {
+    const survivor = await newCustomer();
+    const other = await newCustomer();
+    const kept = await card(survivor.id, '4242424242424242');
+    const duplicate = await card(other.id, '4242424242424242');
+    const moved = await card(other.id, '5555555555554444');
+    await setDefault(other.id, duplicate.id);
+    const res = await http(server, 'POST', `/v1/customers/${survivor.id}/merge`, {
+      key: account.testKey,
+      body: { from: [other.id] },
+      headers: { 'idempotency-key': `detach-${survivor.id}` },
+    });
+    expect(res.status, res.text).toBe(200);
+    // The survivor inherits the default through its own copy of the card.
+    expect(res.body.defaultPaymentMethod).toBe(kept.id);
+
+    const detachedEvents = async (id: string) =>
+      (await get('/v1/events?type=payment_method.detached&limit=100')).body.data.filter(
+        (event: { data: { object: { id: string } } }) => event.data.object.id === id,
+      ) as Array<{ id: string; data: object }>;
+    const [event, ...more] = await detachedEvents(duplicate.id);
+    expect(more).toHaveLength(0);
+    const answered = await get(`/v1/payment_methods/${duplicate.id}`);
+    expect(answered.body.customer).toBeNull();
+    expect(event).toMatchObject({
+      type: 'payment_method.detached',
+      data: { object: answered.body },
+      request: { id: res.headers.get('request-id'), idempotencyKey: `detach-${survivor.id}` },
+    });
+    expect(event?.data).not.toHaveProperty('previousAttributes');
+    // It is on the timeline of the customer it left, like a detach through the API.
+    const timeline = await get(`/v1/events?type=payment_method.detached&customer=${other.id}`);
+    expect(timeline.status, timeline.text).toBe(200);
+    expect(timeline.body.data.map((e: { id: string }) => e.id)).toEqual([event?.id]);
+    // Cards that moved, or stayed, were not detached.
+    expect(await detachedEvents(moved.id)).toHaveLength(0);
+    expect(await detachedEvents(kept.id)).toHaveLength(0);
+    // The merge's event and the detach's come from the same request.
+    const [merged] = await eventsOf('customer.merged', survivor.id);
+    expect(merged).toMatchObject({ request: { id: res.headers.get('request-id') } });
+  });
+
   it('a deleted customer that was not merged stays a plain resource_missing', async () => {
     const customer = await newCustomer();
     await http(server, 'DELETE', `/v1/customers/${customer.id}`, { key: account.testKey });
@@ -352,6 +395,53 @@ describe('merge: retries and refusals', () => {
       param: 'from.1',
       httpStatus: 400,
     });
+  });
+
+  it('merges for a signed-in dashboard user with write access, recording the user', async () => {
+    const { db } = await testDatabase();
+    const password = 'correct horse battery staple';
+    const dashboard = { 'x-peasswap-client': 'dashboard', 'x-peasswap-environment': 'test' };
+    const clientAs = async (role: 'support' | 'viewer') => {
+      const email = uniqueEmail(role);
+      const user = await createUser(db, { accountId: account.accountId, email, password, role });
+      const signIn = await http(server, 'POST', '/trpc/session.signIn', {
+        body: { email, password },
+        headers: dashboard,
+      });
+      expect(signIn.status, signIn.text).toBe(200);
+      const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      return { user, client: trpcClient(server, undefined, { ...dashboard, cookie }) };
+    };
+    const survivor = await newCustomer();
+    const other = await newCustomer({ phone: '+14155550123' });
+
+    // A viewer reads customers but may not merge them: nothing moves, nothing is recorded.
+    const viewer = await clientAs('viewer');
+    const refused = await viewer.client.customers.merge
+      .mutate({ id: survivor.id, from: [other.id] })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TRPCClientError);
+    expect((refused as TRPCClientError<never>).data).toMatchObject({
+      type: 'permission_error',
+      code: 'insufficient_permissions',
+      httpStatus: 403,
+    });
+    expect((await get(`/v1/customers/${other.id}`)).status).toBe(200);
+    expect(await mergeRecords(survivor.id)).toHaveLength(0);
+
+    // Support may write customers (SPEC §2): the merge is done, and its record names the user.
+    const support = await clientAs('support');
+    const merged = await support.client.customers.merge.mutate({
+      id: survivor.id,
+      from: [other.id],
+      fields: { phone: other.id },
+    });
+    expect(merged).toMatchObject({ id: survivor.id, phone: '+14155550123' });
+    expect((await get(`/v1/customers/${other.id}`)).body.error.code).toBe('customer_merged');
+    const [record, ...more] = await mergeRecords(survivor.id);
+    expect(more).toHaveLength(0);
+    expect(record).toMatchObject({ actor: support.user.id, mergedIds: [other.id] });
+    expect(record?.requestId).toMatch(/^req_/);
   });
 
   it('refuses to merge into a merged customer, naming where it went', async () => {

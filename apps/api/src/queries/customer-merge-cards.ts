@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { PaymentMethod } from '@peasswap/domain';
 import type { Executor } from '../db/client.js';
 import {
   billingAttempts,
@@ -6,7 +7,14 @@ import {
   paymentSchedules,
   subscriptions,
 } from '../db/schema/index.js';
+import { retrievePaymentMethod } from './payment-methods.js';
 import { inScope, type Scope } from './scope.js';
+
+/** A card the merge detached: as the API answers it now, and the customer it was attached to. */
+export interface DetachedCard {
+  paymentMethod: PaymentMethod;
+  customerId: string | null;
+}
 
 /** A customer of a merge, as its cards' move needs it. */
 interface CardOwner {
@@ -19,6 +27,7 @@ interface CardOwner {
  * an earlier merged customer brought): that one is detached, and whatever named it (a
  * subscription, a schedule, a pending charge, now all the survivor's) names the survivor's copy.
  * The survivor's default wins; without one it takes the first merged customer's that has one.
+ * Answers the detached cards as the API shows them after the detach, for their events.
  */
 export async function moveCards(
   tx: Executor,
@@ -51,6 +60,7 @@ export async function moveCards(
     .filter((card) => card.customerId !== survivor.id)
     .sort((a, b) => order.indexOf(a.customerId ?? '') - order.indexOf(b.customerId ?? ''));
   const replacement = new Map<string, string>();
+  const duplicates: typeof theirs = [];
   const moved: string[] = [];
   for (const card of theirs) {
     const copy = kept.get(card.fingerprint);
@@ -59,6 +69,7 @@ export async function moveCards(
       moved.push(card.id);
     } else {
       replacement.set(card.id, copy);
+      duplicates.push(card);
     }
   }
   if (moved.length > 0) {
@@ -75,13 +86,20 @@ export async function moveCards(
       .where(and(inScope(paymentMethods, scope), inArray(paymentMethods.id, detached)));
     await pointAtCopies(tx, scope, survivor.id, replacement);
   }
+  const detachedCards: DetachedCard[] = [];
+  for (const card of duplicates) {
+    detachedCards.push({
+      paymentMethod: await retrievePaymentMethod(tx, scope, card.id),
+      customerId: card.customerId,
+    });
+  }
   const inherited = merging
     .map((customer) => customer.defaultPaymentMethodId)
     .find((id): id is string => id !== null);
   const defaultPaymentMethod =
     survivor.defaultPaymentMethodId ??
     (inherited === undefined ? null : (replacement.get(inherited) ?? inherited));
-  return { moved, detached, defaultPaymentMethod };
+  return { moved, detached: detachedCards, defaultPaymentMethod };
 }
 
 /** What named a detached duplicate card names the survivor's card with the same fingerprint. */

@@ -19,7 +19,7 @@ import {
   payments,
   subscriptions,
 } from '../db/schema/index.js';
-import { moveCards } from './customer-merge-cards.js';
+import { moveCards, type DetachedCard } from './customer-merge-cards.js';
 import { duplicateKeysOf } from './duplicate-keys.js';
 import { customerColumns, customerMerged, customerMissing, toCustomer } from './customers.js';
 import { inScope, type Scope } from './scope.js';
@@ -103,7 +103,15 @@ async function mergeOnce(
       requestId: by.requestId,
     });
     const previous = previousAttributes(before, after);
+    // One event a detached card, as DELETE-ing it would record (the merged customer it left is
+    // deleted too, so no customer.updated for its default), then the merge. The survivor's own
+    // changes, its default included, are the merge event's previousAttributes: no customer.updated.
     await outbox.record(tx, scope, [
+      ...moved.detached.map((card) => ({
+        type: 'payment_method.detached' as const,
+        object: card.paymentMethod,
+        customerId: card.customerId,
+      })),
       {
         type: 'customer.merged',
         object: after,
@@ -157,6 +165,8 @@ function checkOthers(locked: LockedCustomer[], input: CustomerMerge): LockedCust
 
 interface Moved {
   ids: Record<string, string[]>;
+  /** Duplicate cards detached from the merged customers, for their `payment_method.detached`. */
+  detached: DetachedCard[];
   /** The survivor's default payment method after the move. */
   defaultPaymentMethod: string | null;
 }
@@ -232,7 +242,7 @@ async function moveBelongings(
     ids: {
       payments: movedPayments.map((row) => row.id),
       paymentMethods: cards.moved,
-      detachedPaymentMethods: cards.detached,
+      detachedPaymentMethods: cards.detached.map((card) => card.paymentMethod.id),
       subscriptions: movedSubscriptions.map((row) => row.id),
       paymentSchedules: movedSchedules.map((row) => row.id),
       billingAttempts: [
@@ -240,6 +250,7 @@ async function moveBelongings(
         ...rowsOf<{ id: string }>(lateAttempts).map((row) => row.id),
       ],
     },
+    detached: cards.detached,
     defaultPaymentMethod: cards.defaultPaymentMethod,
   };
 }
