@@ -53,6 +53,22 @@ describe('randomBase62', () => {
     for (const count of counts.values()) expect(count).toBeGreaterThan(800);
     for (const count of counts.values()) expect(count).toBeLessThan(1200);
   });
+
+  it('is as fair one character at a time, across many refills of the random pool', () => {
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 62_000; i++) {
+      const char = randomBase62(1);
+      counts.set(char, (counts.get(char) ?? 0) + 1);
+    }
+    expect(counts.size).toBe(62);
+    for (const count of counts.values()) expect(count).toBeGreaterThan(800);
+    for (const count of counts.values()) expect(count).toBeLessThan(1200);
+  });
+
+  it('never hands out the same random bytes twice', () => {
+    const draws = Array.from({ length: 5_000 }, () => randomBase62(8));
+    expect(new Set(draws).size).toBe(draws.length);
+  });
 });
 
 describe('ObjectIdSchema', () => {

@@ -29,16 +29,26 @@ export type IdKind = keyof typeof ID_PREFIXES;
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const ID_BODY_LENGTH = 24;
 
+/**
+ * Random bytes are drawn from the CSPRNG a pool at a time and handed out once each: one
+ * `getRandomValues` call per id cost more than everything else an import does with a row.
+ * The bytes are as random as before; only the calls are fewer.
+ */
+const POOL_BYTES = 8192;
+const pool = new Uint8Array(POOL_BYTES);
+let poolAt = POOL_BYTES;
+
 /** Random base62 text; rejection sampling keeps every character equally likely. */
 export function randomBase62(length: number): string {
   let out = '';
-  // getRandomValues refuses more than 65,536 bytes at a time.
-  const bytes = new Uint8Array(Math.min(length * 2, 65_536));
   while (out.length < length) {
-    crypto.getRandomValues(bytes);
-    for (const byte of bytes) {
+    if (poolAt === POOL_BYTES) {
+      crypto.getRandomValues(pool);
+      poolAt = 0;
+    }
+    for (; poolAt < POOL_BYTES && out.length < length; poolAt++) {
+      const byte = pool[poolAt] ?? 255;
       if (byte < 248) out += ALPHABET[byte % 62];
-      if (out.length === length) break;
     }
   }
   return out;
