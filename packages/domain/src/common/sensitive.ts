@@ -46,7 +46,23 @@ function groupsHoldPan(groups: string[]): boolean {
   return false;
 }
 
+/**
+ * How many ASCII digits `text` holds, counting no further than `enough`. Every candidate above is
+ * made of the text's digits (`\d` without the `u` flag is ASCII 0-9 only), so text with fewer
+ * than MIN_PAN_DIGITS of them holds no card number: names, emails, phones and short notes are
+ * answered without running the pattern.
+ */
+function countDigits(text: string, enough: number): number {
+  let count = 0;
+  for (let i = 0; i < text.length && count < enough; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) count += 1;
+  }
+  return count;
+}
+
 export function containsCardNumber(text: string): boolean {
+  if (countDigits(text, MIN_PAN_DIGITS) < MIN_PAN_DIGITS) return false;
   for (const match of text.matchAll(DIGIT_RUN)) {
     const groups = match[0].split(SEPARATORS);
     const digits = groups.join('');
