@@ -27,6 +27,56 @@ describe('nameKey', () => {
   });
 });
 
+/** nameKey as it was before its ASCII shortcut, verbatim: the new one must answer as it did. */
+const FOLDED_LETTERS: Readonly<Record<string, string>> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
+};
+const FOLDABLE = new RegExp(`[${Object.keys(FOLDED_LETTERS).join('')}]`, 'gu');
+function nameKeyByUnicode(name: string): string {
+  const words = name
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(FOLDABLE, (letter) => FOLDED_LETTERS[letter] ?? letter)
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()
+    .split(' ')
+    .filter((word) => word.length > 0);
+  return words.sort().join(' ');
+}
+
+describe('nameKey answers as the Unicode passes alone did', () => {
+  let state = 20261129;
+  const random = () => {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    return state / 4_294_967_296;
+  };
+  const ascii = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code));
+  const pieces = [...ascii, ...'Ada Lovelace  Customer 42', 'é', 'ß', 'Ｓ', '\u0301'];
+  const names = [
+    ...ascii,
+    ...Array.from({ length: 20_000 }, () => {
+      const length = Math.floor(random() * 24);
+      let name = '';
+      for (let i = 0; i < length; i++) name += pieces[Math.floor(random() * pieces.length)];
+      return name;
+    }),
+  ];
+
+  it('on every ASCII character and 20,000 generated names, ASCII or not', () => {
+    const differing = names.filter((name) => nameKey(name) !== nameKeyByUnicode(name));
+    expect(differing).toEqual([]);
+  });
+});
+
 describe('nameSimilarity', () => {
   it.each([
     ['identical', 'Ada Lovelace', 'Ada Lovelace', 1],
