@@ -39,6 +39,12 @@ function settle(group: ImportGroup, status: 'created' | 'updated' | 'skipped', i
   }
 }
 
+const metadataRefusal = (error: { code: ImportRowError['code']; message: string }) => ({
+  param: 'metadata',
+  code: error.code,
+  message: error.message,
+});
+
 function refuse(group: ImportGroup, error: ImportRowError) {
   for (const row of [group.leader, ...group.followers]) {
     row.status = 'error';
@@ -79,17 +85,20 @@ async function insertCustomers(
   scope: Scope,
   inserts: readonly { group: ImportGroup; id: string }[],
 ) {
-  const rows = inserts.map(({ group: { customer, identity }, id }) => ({
-    id,
-    name: customer.name,
-    email: customer.email,
-    email_identity: identity,
-    phone: customer.phone ?? null,
-    description: customer.description ?? null,
-    metadata: customer.metadata ?? {},
-    mailbox_identity: duplicateKeysOf(customer).mailboxIdentity,
-    name_key: duplicateKeysOf(customer).nameKey,
-  }));
+  const rows = inserts.map(({ group: { customer, identity }, id }) => {
+    const keys = duplicateKeysOf(customer);
+    return {
+      id,
+      name: customer.name,
+      email: customer.email,
+      email_identity: identity,
+      phone: customer.phone ?? null,
+      description: customer.description ?? null,
+      metadata: customer.metadata ?? {},
+      mailbox_identity: keys.mailboxIdentity,
+      name_key: keys.nameKey,
+    };
+  });
   const result = await tx.execute(sql`
     insert into customers (id, account_id, livemode, name, email, email_identity, phone,
       description, metadata, mailbox_identity, name_key)
@@ -111,22 +120,13 @@ async function insertCustomers(
   );
 }
 
-/**
- * Write one batch of groups in one transaction (the caller's; or none on a dry run): every row was
- * validated by the domain schemas beforehand, so the statements do not fail row by row and no
- * savepoint per row is needed: the new customers go in as one multi-row INSERT ... ON CONFLICT DO
- * NOTHING, the updates as one UPDATE ... FROM (VALUES ...), and their events as one outbox write.
- * An email taken by a live customer is decided by `onDuplicate`; one taken by a concurrent create
- * between our read and our insert (the conflict the INSERT skips) is reported as taken.
- */
-export async function writeImportBatch(
+/** The live customers of the groups' emails, by email identity (locked when they are to change). */
+async function existingByIdentity(
   tx: Executor,
   scope: Scope,
-  outbox: Outbox,
   groups: readonly ImportGroup[],
-  options: { onDuplicate: ImportOnDuplicate; dryRun: boolean },
-): Promise<void> {
-  const lockForUpdate = options.onDuplicate === 'update' && !options.dryRun;
+  lock: boolean,
+) {
   const query = tx
     .select({ ...customerColumns, emailIdentity: customers.emailIdentity })
     .from(customers)
@@ -141,62 +141,85 @@ export async function writeImportBatch(
       ),
     )
     .orderBy(asc(customers.id));
-  const existing = await (lockForUpdate ? query.for('update') : query);
-  const byIdentity = new Map(existing.map((row) => [row.emailIdentity, row]));
+  const rows = await (lock ? query.for('update') : query);
+  return new Map(rows.map((row) => [row.emailIdentity, row]));
+}
 
-  const inserts: { group: ImportGroup; id: string }[] = [];
-  const updates: { group: ImportGroup; before: CustomerRow; after: CustomerRow }[] = [];
-  for (const group of groups) {
-    const current = byIdentity.get(group.identity);
-    if (!current) {
-      inserts.push({ group, id: newId('customer') });
-    } else if (options.onDuplicate === 'skip') {
-      settle(group, 'skipped', current.id);
-    } else if (options.onDuplicate === 'error') {
-      refuse(group, emailTaken(current.id));
-    } else {
-      const applied = applyRow(current, group.customer);
-      if (!applied.ok) {
-        refuse(group, {
-          param: 'metadata',
-          code: applied.error.code,
-          message: applied.error.message,
-        });
-      } else {
-        updates.push({ group, before: current, after: { ...current, ...applied.value } });
+/**
+ * Write one batch of groups in one transaction (the caller's; or none on a dry run): every row was
+ * validated by the domain schemas beforehand, so the statements do not fail row by row and no
+ * savepoint per row is needed. The batch's customers go in first, as one INSERT ... ON CONFLICT DO
+ * NOTHING against the live-email unique index: a new email (nearly every row of a first import)
+ * costs no lookup. The emails it skipped belong to live customers, read next and settled by
+ * `onDuplicate` (updates as one UPDATE ... FROM (VALUES ...)); then every change's event goes in
+ * one outbox write. A dry run only looks the emails up.
+ */
+export async function writeImportBatch(
+  tx: Executor,
+  scope: Scope,
+  outbox: Outbox,
+  groups: readonly ImportGroup[],
+  options: { onDuplicate: ImportOnDuplicate; dryRun: boolean },
+): Promise<void> {
+  if (options.dryRun) {
+    const existing = await existingByIdentity(tx, scope, groups, false);
+    for (const group of groups) {
+      const current = existing.get(group.identity);
+      if (!current) settle(group, 'created');
+      else if (options.onDuplicate === 'skip') settle(group, 'skipped', current.id);
+      else if (options.onDuplicate === 'error') refuse(group, emailTaken(current.id));
+      else {
+        const applied = applyRow(current, group.customer);
+        if (applied.ok) settle(group, 'updated', current.id);
+        else refuse(group, metadataRefusal(applied.error));
       }
     }
-  }
-
-  if (options.dryRun) {
-    for (const { group } of inserts) settle(group, 'created');
-    for (const { group, before } of updates) settle(group, 'updated', before.id);
     return;
   }
 
   const changes: Change[] = [];
-  if (inserts.length > 0) {
-    const stored = await insertCustomers(tx, scope, inserts);
-    for (const { group, id } of inserts) {
-      const times = stored.get(id);
-      if (!times) {
-        refuse(group, emailTaken('created by another request meanwhile'));
-        continue;
+  const inserts = groups.map((group) => ({ group, id: newId('customer') }));
+  const stored = await insertCustomers(tx, scope, inserts);
+  const taken: ImportGroup[] = [];
+  for (const { group, id } of inserts) {
+    const times = stored.get(id);
+    if (!times) {
+      taken.push(group);
+      continue;
+    }
+    settle(group, 'created', id);
+    const { customer } = group;
+    const row: CustomerRow = {
+      id,
+      livemode: scope.livemode,
+      name: customer.name,
+      email: customer.email,
+      phone: customer.phone ?? null,
+      description: customer.description ?? null,
+      metadata: customer.metadata ?? {},
+      defaultPaymentMethodId: null,
+      ...times,
+    };
+    changes.push({ type: 'customer.created', object: toCustomer(row), customerId: id });
+  }
+
+  const updates: { group: ImportGroup; before: CustomerRow; after: CustomerRow }[] = [];
+  if (taken.length > 0) {
+    const existing = await existingByIdentity(tx, scope, taken, options.onDuplicate === 'update');
+    for (const group of taken) {
+      const current = existing.get(group.identity);
+      if (!current) {
+        // Live when the INSERT met it, deleted (or merged) by another request since.
+        refuse(group, emailTaken('changed by another request meanwhile'));
+      } else if (options.onDuplicate === 'skip') {
+        settle(group, 'skipped', current.id);
+      } else if (options.onDuplicate === 'error') {
+        refuse(group, emailTaken(current.id));
+      } else {
+        const applied = applyRow(current, group.customer);
+        if (!applied.ok) refuse(group, metadataRefusal(applied.error));
+        else updates.push({ group, before: current, after: { ...current, ...applied.value } });
       }
-      settle(group, 'created', id);
-      const { customer } = group;
-      const row: CustomerRow = {
-        id,
-        livemode: scope.livemode,
-        name: customer.name,
-        email: customer.email,
-        phone: customer.phone ?? null,
-        description: customer.description ?? null,
-        metadata: customer.metadata ?? {},
-        defaultPaymentMethodId: null,
-        ...times,
-      };
-      changes.push({ type: 'customer.created', object: toCustomer(row), customerId: id });
     }
   }
 
