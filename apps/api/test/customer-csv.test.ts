@@ -567,12 +567,14 @@ describe('export from the dashboard', () => {
     const linked = await http(server, 'GET', '/v1/customers/export.csv', { headers: { cookie } });
     expect(linked.status).toBe(403);
     expect(linked.body.error.code).toBe('cross_site_request_refused');
-    // Import stays API-key only over REST (the dashboard uploads through tRPC).
+    // The import takes the session too (import-session.test.ts), with the role's permission: a
+    // viewer may export but not import.
     const upload = await http(server, 'POST', '/v1/customers/import', {
       rawBody: 'name,email\n',
       headers: { ...headers, 'content-type': 'text/csv' },
     });
-    expect(upload.status).toBe(401);
+    expect(upload.status).toBe(403);
+    expect(upload.body.error.code).toBe('insufficient_permissions');
   });
 });
 

@@ -51,8 +51,9 @@ function scopeOf(request: FastifyRequest, permission: Permission) {
  * CSV import and export (SPEC §8): REST routes of their own, since one takes a `text/csv` body and
  * the other streams one, behind the same hooks as every route (request id, authentication, rate
  * limit, idempotency). `text/csv` is parsed in this plugin's context only: everywhere else it is
- * refused as before. The import runs the `customers.import` procedure (the dashboard's), so its
- * permission, validation and errors are the procedure's.
+ * refused as before. The import runs the `customers.import` procedure, so its permission,
+ * validation and errors are the procedure's. Both take the dashboard's session as well as keys
+ * (see the authentication plugin): the dashboard downloads and uploads its files here.
  */
 export function customerCsvRoutes(
   app: FastifyInstance,

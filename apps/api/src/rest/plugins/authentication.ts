@@ -5,7 +5,7 @@ import { API_KEY_REVOKED_CHANNEL, ApiKeyAuthenticator } from '../../auth/api-key
 import { authenticateSession } from '../../auth/sessions.js';
 import type { Auth } from '../../auth/types.js';
 import type { DatabaseHandle } from '../../db/client.js';
-import { CUSTOMER_EXPORT_PATH } from '../customer-csv.js';
+import { CUSTOMER_EXPORT_PATH, CUSTOMER_IMPORT_PATH } from '../customer-csv.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -23,18 +23,21 @@ declare module 'fastify' {
 const TRPC_PATH = /^\/trpc(\/|\?|$)/;
 
 /**
- * Where the dashboard's session counts: tRPC, and the one REST route it needs as a file download
- * (the CSV export, fetched with the same headers as its tRPC calls). Every other REST route takes
- * API keys only.
+ * Where the dashboard's session counts: tRPC, and the two REST routes that carry a file rather than
+ * JSON: the CSV export (a download) and the CSV import (an upload larger than tRPC's 1 MiB body
+ * limit allows). Both are sent with the headers of its tRPC calls and pass the same cross-site
+ * checks (see authenticateSession). Every other REST route takes API keys only.
  */
 function acceptsSession(request: FastifyRequest): boolean {
   if (TRPC_PATH.test(request.url)) return true;
-  return request.method === 'GET' && request.routeOptions.url === CUSTOMER_EXPORT_PATH;
+  const route = request.routeOptions.url;
+  if (request.method === 'GET') return route === CUSTOMER_EXPORT_PATH;
+  return request.method === 'POST' && route === CUSTOMER_IMPORT_PATH;
 }
 
 /**
  * Who is calling, decided in one place: an API key (REST and tRPC), else on tRPC (and the CSV
- * export) the dashboard's session cookie. A key always wins, so API-key behaviour never depends on cookies. Requests
+ * routes) the dashboard's session cookie. A key always wins, so API-key behaviour never depends on cookies. Requests
  * without a usable credential go on unauthenticated: each procedure decides whether it needs one.
  */
 export const authenticationPlugin = fp<{ database: DatabaseHandle }>(
