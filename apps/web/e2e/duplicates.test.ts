@@ -208,6 +208,56 @@ describe('CSV import and export in the dashboard', () => {
     ]);
   });
 
+  it('imports a file above tRPC’s 1 MiB limit, sent to POST /v1/customers/import', async () => {
+    const rows = 12_000;
+    const lines = ['name,email,description'];
+    for (let i = 0; i < rows; i += 1) {
+      lines.push(
+        `Bulk Customer ${i},bulk.customer.${i}@example.com,from the big spreadsheet ${'x'.repeat(30)}`,
+      );
+    }
+    const buffer = Buffer.from(`${lines.join('\n')}\n`);
+    expect(buffer.byteLength).toBeGreaterThan(1024 * 1024);
+    await page.getByRole('button', { name: 'Import CSV' }).click();
+    await dialog().getByLabel('CSV file').setInputFiles({
+      name: 'big.csv',
+      mimeType: 'text/csv',
+      buffer,
+    });
+    const upload = (dryRun: boolean) =>
+      page.waitForResponse(
+        (response) =>
+          response.request().method() === 'POST' &&
+          response.url().includes(`/v1/customers/import?onDuplicate=error&dryRun=${dryRun}`),
+      );
+    const [checked] = await Promise.all([
+      upload(true),
+      dialog().getByRole('button', { name: 'Check file' }).click(),
+    ]);
+    expect(checked.status()).toBe(200);
+    const check = dialog().getByRole('region', { name: 'Import check' });
+    await check
+      .getByText(`${rows} rows: ${rows} new, 0 to update, 0 to skip, 0 with errors.`)
+      .waitFor();
+    await screenshots(page, '45-import-check-large');
+    const [imported] = await Promise.all([
+      upload(false),
+      dialog()
+        .getByRole('button', { name: `Import ${rows} rows` })
+        .click(),
+    ]);
+    expect(imported.status()).toBe(200);
+    await dialog().waitFor({ state: 'detached' });
+    await page
+      .getByText(`Import done: ${rows} created, 0 updated, 0 skipped, 0 with errors.`)
+      .waitFor();
+    const last = await rest<{ data: unknown[] }>(
+      'GET',
+      `/v1/customers?email=bulk.customer.${rows - 1}@example.com`,
+    );
+    expect(last.body.data).toHaveLength(1);
+  });
+
   it('exports the customers the search shows as a CSV file', async () => {
     await page.getByLabel('Search customers').fill('Imported');
     await page.waitForURL((url) => url.searchParams.get('q') === 'Imported');
