@@ -2,18 +2,17 @@ import { Metadata } from 'libphonenumber-js/core';
 import metadataJson from 'libphonenumber-js/min/metadata';
 
 /**
- * The answer `parsePhoneNumberWithError(text, …)` then `isValid()` and `.number` give (as `{ e164 }`,
- * undefined for an invalid number) for text
- * that is already E.164 (`+14155550123`), computed from the same metadata (the 'min' set the
- * library's default entry point uses) with each of its patterns compiled once. The library builds
- * a `RegExp` from a pattern of hundreds of characters on every test, five to seven times a number:
- * that was most of an import's time on a row.
+ * The answer `parsePhoneNumberWithError(text, …)` then `isValid()` and `.number` give for text
+ * already in E.164 (`+14155550123`), as `{ e164 }` (undefined for an invalid number), computed
+ * from the same metadata (the 'min' set the library's default entry point uses) with each of its
+ * patterns compiled once. The library builds a `RegExp` from a pattern of hundreds of characters
+ * on every test, five to seven times a number: that was most of an import's time on a row.
  *
  * It follows the library's path for such text step by step (calling code, national prefix, the
  * country among those sharing the code, the number's type) and answers `'decline'` wherever that
- * path would branch into something it does not repeat (a national prefix to strip, a non-geographic
- * calling code): the caller then asks the library itself. phone.test.ts holds the two to the same
- * answers over every calling code.
+ * path would branch into something it does not repeat (a national prefix to strip, a
+ * non-geographic calling code): the caller then asks the library itself. e164.test.ts holds the
+ * two to the same answers over every calling code.
  */
 export type E164Answer = { e164: string | undefined } | 'decline';
 
