@@ -45,6 +45,8 @@ export const customers = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    /** When the customer's personal data was erased (POST /v1/customers/{id}/redact). */
+    redactedAt: timestamp('redacted_at', { withTimezone: true }),
   },
   (table) => [
     uniqueIndex('customers_live_email_key')

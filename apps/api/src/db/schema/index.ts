@@ -15,3 +15,4 @@ export * from './server-secrets.js';
 export * from './events.js';
 export * from './webhooks.js';
 export * from './customer-merges.js';
+export * from './audit-log.js';

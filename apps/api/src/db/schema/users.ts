@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, check, index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts.js';
 
 export const USER_ROLES = ['owner', 'admin', 'developer', 'support', 'viewer'] as const;
@@ -16,6 +16,11 @@ export const users = pgTable(
     emailIdentity: text('email_identity').notNull(),
     passwordHash: text('password_hash').notNull(),
     role: text('role', { enum: USER_ROLES }).notNull(),
+    /** Set for an invited user: their first sign-in must choose a new password. */
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
+    /** The user who invited this one (null for users made from the CLI). */
+    invitedBy: text('invited_by'),
+    lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
