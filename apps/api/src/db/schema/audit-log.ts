@@ -34,7 +34,10 @@ export const auditLog = pgTable(
     /** The customer the change is about (its own, or its payment's, card's, ...). */
     customerId: text('customer_id'),
     /** The names of the fields the change set; their values are in audit_log_changes. */
-    fields: text('fields').array().notNull().default(sql`'{}'::text[]`),
+    fields: text('fields')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     requestId: text('request_id'),
     clientIp: text('client_ip'),
     createdAt: timestamp('created_at', { withTimezone: true })
