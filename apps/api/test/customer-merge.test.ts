@@ -291,13 +291,24 @@ describe('merge: what moves', () => {
     expect(event?.data).toEqual({ object: res.body });
   });
 
-  it('records payment_method.detached for each duplicate card, in the merge’s request', async () => {
+  it('records payment_method.detached for a duplicate card and subscription.updated for a moved subscription', async () => {
     const survivor = await newCustomer();
     const other = await newCustomer();
     const kept = await card(survivor.id, '4242424242424242');
     const duplicate = await card(other.id, '4242424242424242');
     const moved = await card(other.id, '5555555555554444');
     await setDefault(other.id, duplicate.id);
+    const subscription = await http(server, 'POST', '/v1/subscriptions', {
+      key: account.testKey,
+      body: {
+        customer: other.id,
+        amount: 500,
+        currency: 'usd',
+        interval: 'month',
+        defaultPaymentMethod: duplicate.id,
+      },
+    });
+    expect(subscription.status, subscription.text).toBe(200);
     const res = await http(server, 'POST', `/v1/customers/${survivor.id}/merge`, {
       key: account.testKey,
       body: { from: [other.id] },
@@ -328,9 +339,29 @@ describe('merge: what moves', () => {
     // Cards that moved, or stayed, were not detached.
     expect(await detachedEvents(moved.id)).toHaveLength(0);
     expect(await detachedEvents(kept.id)).toHaveLength(0);
-    // The merge's event and the detach's come from the same request.
+    // The moved subscription: its customer, and the survivor's copy of the card it charged.
+    const [movedEvent, ...moreMoves] = await eventsOf('subscription.updated', subscription.body.id);
+    expect(moreMoves).toHaveLength(0);
+    const movedSubscription = await get(`/v1/subscriptions/${subscription.body.id}`);
+    expect(movedSubscription.body).toMatchObject({
+      customer: survivor.id,
+      defaultPaymentMethod: kept.id,
+    });
+    expect(movedEvent).toMatchObject({
+      data: {
+        object: movedSubscription.body,
+        previousAttributes: { customer: other.id, defaultPaymentMethod: duplicate.id },
+      },
+      request: { id: res.headers.get('request-id') },
+    });
+    expect(Object.keys(movedEvent?.data.previousAttributes ?? {}).sort()).toEqual([
+      'customer',
+      'defaultPaymentMethod',
+    ]);
+    // The merge's event comes from the same request; no customer.updated beside it.
     const [merged] = await eventsOf('customer.merged', survivor.id);
     expect(merged).toMatchObject({ request: { id: res.headers.get('request-id') } });
+    expect(await eventsOf('customer.updated', survivor.id)).toHaveLength(0);
   });
 
   it('a deleted customer that was not merged stays a plain resource_missing', async () => {

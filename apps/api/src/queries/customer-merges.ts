@@ -8,7 +8,7 @@ import {
   type CustomerMergeField,
 } from '@peasswap/domain';
 import { rowsOf, sqlStateOf, type Executor } from '../db/client.js';
-import type { Outbox } from '../events/outbox.js';
+import { updateOf, type Change, type Outbox } from '../events/outbox.js';
 import {
   billingAttempts,
   customerMerges,
@@ -23,6 +23,7 @@ import { moveCards, type DetachedCard } from './customer-merge-cards.js';
 import { duplicateKeysOf } from './duplicate-keys.js';
 import { customerColumns, customerMerged, customerMissing, toCustomer } from './customers.js';
 import { inScope, type Scope } from './scope.js';
+import { subscriptionColumns, toSubscription } from './subscriptions.js';
 
 /** Who merged, for the merge's record: the API key or dashboard user, and the request. */
 export interface MergeActor {
@@ -103,15 +104,18 @@ async function mergeOnce(
       requestId: by.requestId,
     });
     const previous = previousAttributes(before, after);
-    // One event a detached card, as DELETE-ing it would record (the merged customer it left is
-    // deleted too, so no customer.updated for its default), then the merge. The survivor's own
-    // changes, its default included, are the merge event's previousAttributes: no customer.updated.
+    // The events of what changed that has an event type of its own (SPEC §7): a detached card, as
+    // DELETE-ing it would record (the customer it left is deleted, so no customer.updated for its
+    // default), and a moved subscription. Then the merge, whose previousAttributes are the
+    // survivor's changes, its default included: no customer.updated beside it. Payments, cards
+    // and schedules that moved have no `.updated` type; the merge's record lists them.
     await outbox.record(tx, scope, [
       ...moved.detached.map((card) => ({
         type: 'payment_method.detached' as const,
         object: card.paymentMethod,
         customerId: card.customerId,
       })),
+      ...moved.subscriptionChanges,
       {
         type: 'customer.merged',
         object: after,
@@ -167,6 +171,8 @@ interface Moved {
   ids: Record<string, string[]>;
   /** Duplicate cards detached from the merged customers, for their `payment_method.detached`. */
   detached: DetachedCard[];
+  /** `subscription.updated` of each moved subscription: its customer, maybe its default card. */
+  subscriptionChanges: Change[];
   /** The survivor's default payment method after the move. */
   defaultPaymentMethod: string | null;
 }
@@ -195,6 +201,13 @@ async function moveBelongings(
     .where(pendingOfMerged)
     .returning({ id: billingAttempts.id });
 
+  // Locked and read first: their `subscription.updated` needs them as they were.
+  const subscriptionsBefore = await tx
+    .select(subscriptionColumns)
+    .from(subscriptions)
+    .where(and(inScope(subscriptions, scope), inArray(subscriptions.customerId, fromIds)))
+    .orderBy(asc(subscriptions.id))
+    .for('update');
   const movedSubscriptions = await tx
     .update(subscriptions)
     .set({ customerId: survivor.id, updatedAt: sql`now()` })
@@ -232,6 +245,30 @@ async function moveBelongings(
 
   const cards = await moveCards(tx, scope, survivor, merging);
 
+  // After the cards: a subscription that named a detached duplicate now names the survivor's copy.
+  const subscriptionsAfter = await tx
+    .select(subscriptionColumns)
+    .from(subscriptions)
+    .where(
+      and(
+        inScope(subscriptions, scope),
+        inArray(
+          subscriptions.id,
+          movedSubscriptions.map((row) => row.id),
+        ),
+      ),
+    );
+  const subscriptionChanges = subscriptionsBefore.flatMap((row) => {
+    const after = subscriptionsAfter.find((candidate) => candidate.id === row.id);
+    if (!after) return [];
+    return updateOf(
+      'subscription.updated',
+      toSubscription(row),
+      toSubscription(after),
+      survivor.id,
+    );
+  });
+
   const movedPayments = await tx
     .update(payments)
     .set({ customerId: survivor.id })
@@ -251,6 +288,7 @@ async function moveBelongings(
       ],
     },
     detached: cards.detached,
+    subscriptionChanges,
     defaultPaymentMethod: cards.defaultPaymentMethod,
   };
 }
