@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { openDatabase } from '../src/db/client.js';
 import { createAccountWithKeys } from '../src/queries/accounts.js';
+import { measureImportCeiling, type ImportCeiling } from './import-ceiling.js';
 import { withScratchDatabase } from './scratch.js';
 import { startApi, type RunningServer } from './servers.js';
 
@@ -21,6 +22,8 @@ const IMPORT_ROWS = 100_000;
 export interface CsvBenchReport {
   import: { rows: number; bytes: number; seconds: number; rowsPerSecond: number; created: number };
   dryRun: { rows: number; seconds: number; rowsPerSecond: number; skipped: number };
+  /** The same number of rows written bare, from a script, into a second account (see import-ceiling.ts). */
+  importCeiling: ImportCeiling;
   export: {
     rows: number;
     bytes: number;
@@ -113,6 +116,13 @@ async function measureCsv(
     log(`csv: dry run of the same file (onDuplicate=skip)`);
     const dry = await timedImport(server, testKey.secret, csv, '?dryRun=true&onDuplicate=skip');
     log(`csv: dry run in ${dry.seconds.toFixed(2)} s`);
+    const ceilingAccount = await createAccountWithKeys(handle.db, 'CSV bench ceiling');
+    const importCeiling = await measureImportCeiling(
+      databaseUrl,
+      ceilingAccount.account.id,
+      IMPORT_ROWS,
+    );
+    log(`csv: the import's bare SQL ceiling: ${importCeiling.seconds.toFixed(2)} s`);
 
     const exportRows = Math.max(options.exportRows, IMPORT_ROWS);
     log(`csv: filling the account to ${exportRows} customers for the export`);
@@ -162,6 +172,7 @@ async function measureCsv(
         rowsPerSecond: Math.round(IMPORT_ROWS / dry.seconds),
         skipped: dry.report.skipped,
       },
+      importCeiling,
       export: {
         rows,
         bytes,
