@@ -15,6 +15,7 @@ describe('ID_PREFIXES', () => {
     ['event', 'evt'],
     ['webhookEndpoint', 'we'],
     ['apiKey', 'key'],
+    ['auditEntry', 'aud'],
   ])('names %s ids %s_', (kind, prefix) => {
     expect(ID_PREFIXES[kind]).toBe(prefix);
   });

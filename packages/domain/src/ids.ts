@@ -22,6 +22,7 @@ export const ID_PREFIXES = {
   user: 'usr',
   session: 'sess',
   request: 'req',
+  auditEntry: 'aud',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -5,12 +5,15 @@ import type { UserRole } from '../queries/users.js';
 export const DASHBOARD_CAPABILITIES = ['api_keys:manage', 'users:manage'] as const;
 export type DashboardCapability = (typeof DASHBOARD_CAPABILITIES)[number];
 
-const READS = PERMISSIONS.filter((permission) => permission.endsWith(':read'));
+/** Reading the audit log (who changed what) is for owners, admins and developers, not viewers. */
+const READS = PERMISSIONS.filter(
+  (permission) => permission.endsWith(':read') && permission !== 'audit:read',
+);
 
 /**
  * SPEC §2 roles as the API permissions a signed-in user holds in either environment.
  * Support works with customers and their billing (payments, payment methods, subscriptions) but
- * touches neither webhooks nor events; a viewer only reads.
+ * touches neither webhooks nor events; a viewer only reads, and neither reads the audit log.
  */
 const PERMISSIONS_BY_ROLE = {
   owner: PERMISSIONS,

@@ -27,6 +27,7 @@ describe('PERMISSIONS', () => {
         'webhooks:read',
         'webhooks:write',
         'events:read',
+        'audit:read',
       ].sort(),
     );
   });

@@ -13,6 +13,7 @@ export const PERMISSIONS = [
   'webhooks:read',
   'webhooks:write',
   'events:read',
+  'audit:read',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
