@@ -13,6 +13,10 @@ interface ConfirmDialogProps {
   pending: boolean;
   error?: string | undefined;
   onConfirm: () => void;
+  /** What the person must do before confirming (type a name), shown under the description. */
+  children?: ReactNode;
+  /** Keeps the confirm button off until `children` is satisfied. */
+  confirmDisabled?: boolean;
 }
 
 /**
@@ -21,6 +25,7 @@ interface ConfirmDialogProps {
  */
 export function ConfirmDialog(props: ConfirmDialogProps) {
   const { open, onOpenChange, title, description, confirmLabel, pending, error, onConfirm } = props;
+  const { children, confirmDisabled = false } = props;
   const cancelLabel = props.cancelLabel ?? 'Cancel';
   const returnFocus = useReturnFocus();
   return (
@@ -32,6 +37,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
           <AlertDialog.Description className="dialog__description">
             {description}
           </AlertDialog.Description>
+          {children}
           {error !== undefined && (
             <p className="form-error" role="alert">
               {error}
@@ -44,7 +50,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
             <button
               type="button"
               className="button button--danger"
-              disabled={pending}
+              disabled={pending || confirmDisabled}
               onClick={onConfirm}
             >
               {pending ? 'Working…' : confirmLabel}
