@@ -15,5 +15,6 @@ export * from './analytics/index.js';
 export * from './billing/index.js';
 export * from './subscriptions/index.js';
 export * from './events/index.js';
+export * from './audit/index.js';
 export * from './webhooks/index.js';
 export * from './duplicates/index.js';
