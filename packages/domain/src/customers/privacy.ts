@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuditEntrySchema } from '../audit/schemas.js';
 import { IsoTimestampSchema } from '../common/list.js';
 import { EventSchema } from '../events/schemas.js';
 import { CARD_BRANDS } from '../payment-methods/card.js';
@@ -192,35 +193,6 @@ export const ExportedPaymentMethodSchema = z
   });
 export type ExportedPaymentMethod = z.infer<typeof ExportedPaymentMethodSchema>;
 
-export const ExportedAuditEntrySchema = z
-  .object({
-    id: z.string().describe('The entry’s id (`aud_...`).'),
-    object: z.literal('audit_entry').describe('Always `audit_entry`.'),
-    livemode: z.boolean().nullable().describe('The environment; null for account-wide objects.'),
-    actor: z
-      .object({
-        type: z.enum(['api_key', 'user', 'system']).describe('Who made the change.'),
-        id: z.string().nullable().describe('The API key’s or user’s id; null for the system.'),
-      })
-      .describe('Who made the change.'),
-    action: z.string().describe('What was done: `customer.updated`, ...'),
-    objectId: z.string().describe('The object changed.'),
-    customer: z.string().nullable().describe('The customer the change is about.'),
-    fields: z.array(z.string()).describe('The names of the fields the change set.'),
-    changes: z
-      .record(
-        z.string(),
-        z.object({ before: z.unknown().optional(), after: z.unknown().optional() }),
-      )
-      .nullable()
-      .describe('The fields’ values before and after; null once erased by a redaction.'),
-    requestId: z.string().nullable().describe('The request that made the change.'),
-    clientIp: z.string().nullable().describe('The client’s IP address.'),
-    createdAt: IsoTimestampSchema.describe('When the change was made.'),
-  })
-  .meta({ id: 'ExportedAuditEntry', description: 'An audit log entry naming the customer.' });
-export type ExportedAuditEntry = z.infer<typeof ExportedAuditEntrySchema>;
-
 export const CustomerExportSchema = z
   .object({
     object: z.literal('customer_export').describe('Always `customer_export`.'),
@@ -236,7 +208,7 @@ export const CustomerExportSchema = z
       .array(EventSchema)
       .describe('The events about the customer still kept (30 days), newest first.'),
     auditEntries: z
-      .array(ExportedAuditEntrySchema)
+      .array(AuditEntrySchema)
       .describe('The audit log entries about the customer, newest first.'),
   })
   .meta({
