@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openDatabase } from '../src/db/client.js';
-import { recordEvents, type Change } from '../src/events/outbox.js';
+import { BILLING_ORIGIN, recordEvents, type Change } from '../src/events/outbox.js';
 import { createAccountWithKeys } from '../src/queries/accounts.js';
 import { runLoad, type LoadResult } from './load.js';
 import { percentile, withScratchDatabase } from './scratch.js';
@@ -216,7 +216,7 @@ async function measureWebhooks(
           customerId: id,
         };
       });
-      await recordEvents(handle.db, scope, { requestId: null, idempotencyKey: null }, changes);
+      await recordEvents(handle.db, scope, BILLING_ORIGIN, changes);
     }
     log(`delivery: ${BACKLOG} events queued`);
     const drainStarted = performance.now();

@@ -6,6 +6,7 @@ import scalarApiReference from '@scalar/fastify-api-reference';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { MAX_ID_LENGTH, newId } from '@peasswap/domain';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from './auth/cookies.js';
+import { actorOf } from './auth/actor.js';
 import { crossSiteProblem, environmentOf } from './auth/dashboard-request.js';
 import { cardHashing } from './crypto/card-hashing.js';
 import type { DatabaseHandle } from './db/client.js';
@@ -136,7 +137,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     auth: request.auth,
     authFailure: request.authFailure,
     outbox: outboxFor(
-      { requestId: request.id, idempotencyKey: request.idempotency?.key ?? null },
+      {
+        requestId: request.id,
+        idempotencyKey: request.idempotency?.key ?? null,
+        actor: actorOf(request.auth),
+        clientIp: request.ip,
+      },
       options.recordEvents !== false,
     ),
     dashboard: reply && dashboardHttp(request, reply),

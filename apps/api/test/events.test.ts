@@ -282,11 +282,11 @@ describe('the event and its change commit together', () => {
 
   it('an event written inside a transaction that rolls back is gone with it', async () => {
     const { db } = await testDatabase();
-    const { recordEvents } = await import('../src/events/outbox.js');
+    const { BILLING_ORIGIN, recordEvents } = await import('../src/events/outbox.js');
     const scope = { accountId: account.accountId, livemode: false };
     await expect(
       db.transaction(async (tx) => {
-        await recordEvents(tx, scope, { requestId: null, idempotencyKey: null }, [
+        await recordEvents(tx, scope, BILLING_ORIGIN, [
           { type: 'customer.created', object: { id: 'cus_x' }, customerId: 'cus_x' },
         ]);
         throw new Error('the change failed after its event was written');

@@ -18,6 +18,7 @@ const customer = {
   phone: '+442071838750',
   description: null,
   metadata: { plan: 'pro' },
+  tags: [],
   livemode: false,
   createdAt: '2026-11-29T09:00:00.000Z',
   updatedAt: '2026-11-29T09:00:00.000Z',
@@ -30,8 +31,9 @@ describe('auditDiff', () => {
       undefined,
       customer,
       {
-        fields: ['name', 'email', 'phone', 'metadata'],
+        fields: ['name', 'email', 'phone', 'metadata', 'tags'],
         changes: {
+          tags: { after: [] },
           name: { after: 'Jane Roe' },
           email: { after: 'j***@example.com' },
           phone: { after: '+44********50' },

@@ -98,14 +98,20 @@ function keptValue(value: unknown): unknown {
   return kept;
 }
 
-/** Compared as the API shows them: by JSON, and a field without a value the same as a null one. */
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/** No value: absent, null, or an empty object (a customer's metadata before any key is set). */
+function hasValue(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'object' || Array.isArray(value)) return true;
+  for (const _field in value) return true;
+  return false;
 }
 
-function hasValue(value: unknown): boolean {
-  return value !== undefined && value !== null;
+/** Compared as the API shows them: by JSON, every kind of no value the same. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  const aHas = hasValue(a);
+  if (aHas !== hasValue(b)) return false;
+  return !aHas || JSON.stringify(a) === JSON.stringify(b);
 }
 
 /**
@@ -113,8 +119,8 @@ function hasValue(value: unknown): boolean {
  * differ between `before` and `after` (objects as the API answers them; `before` undefined for a
  * creation, `after` undefined for a removal), with those values, as they may be kept:
  *
- * - a field without a value (absent or null) is the same as a null one, so a creation names only
- *   the fields it gave a value, and a removal names none;
+ * - a field without a value (absent, null or `{}`) is the same as a null one, so a creation names
+ *   only the fields it gave a value; a removal (`after` undefined) names none;
  * - bookkeeping fields (`id`, `object`, `livemode`, `createdAt`, `updatedAt`) are never named;
  * - secrets and card data never appear: a field in AUDIT_SECRET_FIELDS is named but `{}` keeps no
  *   value, nested ones (`card.fingerprint`) are left out of the values, and any text holding a
