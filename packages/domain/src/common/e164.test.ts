@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getCountryCallingCode, getCountries, parsePhoneNumberWithError } from 'libphonenumber-js';
 import examples from 'libphonenumber-js/mobile/examples';
-import { e164OfE164 } from './e164.js';
+import { e164OfE164, e164OfInternational } from './e164.js';
 import { toE164 } from './phone.js';
 
 /** What toE164 answered before its shortcut: libphonenumber-js alone. */
@@ -79,6 +79,39 @@ describe('e164OfE164', () => {
   it('gives toE164 the answers libphonenumber-js gave, declined numbers included', () => {
     const differing = texts.filter((text) => toE164(text) !== byLibrary(text));
     expect(differing).toEqual([]);
+  });
+
+  it('gives toE164 the answers libphonenumber-js gave for the same numbers as people write them', () => {
+    const punctuation = [' ', '-', '.', '  ', ' - ', '(', ')', ') ', ' ('];
+    const written = texts.flatMap((text) => {
+      const variants: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        let variant = '+';
+        for (const digit of text.slice(1)) {
+          if (random() < 0.3) variant += punctuation[Math.floor(random() * punctuation.length)];
+          variant += digit;
+        }
+        if (random() < 0.2) variant += punctuation[Math.floor(random() * punctuation.length)];
+        variants.push(variant);
+      }
+      return variants;
+    });
+    written.push(
+      '+1 (415) 555-0123',
+      '+44 20 7946 0958',
+      '+(44) 20.7946.0958',
+      '+-1 415 555 0123.',
+      // Not the library's punctuation: left to it, which refuses them.
+      '+1\t415 555 0123',
+      '+1\u2003415 555 0123',
+    );
+    let answered = 0;
+    const differing = written.filter((text) => {
+      if (e164OfInternational(text) !== 'decline') answered += 1;
+      return toE164(text) !== byLibrary(text);
+    });
+    expect(differing).toEqual([]);
+    expect(answered).toBeGreaterThan(written.length * 0.75);
   });
 
   it.each([

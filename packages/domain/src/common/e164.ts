@@ -18,6 +18,13 @@ export type E164Answer = { e164: string | undefined } | 'decline';
 
 /** `+`, a calling code that does not start with 0, and 8 to 15 digits in all: E.164's shape. */
 const E164_SHAPE = /^\+[1-9]\d{7,14}$/;
+/**
+ * International input as people group it (`+1 (415) 555-0123`, `+44 20.7946.0958`): spaces,
+ * dashes, dots and brackets are all in the library's punctuation, which it drops before anything
+ * else. Tabs, other spaces and letters are not, and stay the library's to judge.
+ */
+const INTERNATIONAL_WRITTEN = /^\+[\d .()-]{8,40}$/;
+const NOT_DIGIT = /\D/g;
 const MAX_CALLING_CODE_LENGTH = 3;
 
 /** What libphonenumber-js's Metadata class answers; its declared type names only a little of it. */
@@ -118,6 +125,12 @@ function countryOf(countries: readonly string[], nationalNumber: string): string
     }
   }
   return undefined;
+}
+
+/** e164OfE164 of international input written with the punctuation people use. */
+export function e164OfInternational(text: string): E164Answer {
+  if (!INTERNATIONAL_WRITTEN.test(text)) return 'decline';
+  return e164OfE164(`+${text.slice(1).replace(NOT_DIGIT, '')}`);
 }
 
 export function e164OfE164(text: string): E164Answer {

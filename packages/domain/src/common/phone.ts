@@ -1,5 +1,5 @@
 import { parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js';
-import { e164OfE164 } from './e164.js';
+import { e164OfInternational } from './e164.js';
 
 /**
  * Numbers written without a country code are read as this country's: the product's first
@@ -13,12 +13,12 @@ const PHONE_CHARACTERS = /^\+?[\d\s().-]+$/;
 export function toE164(input: string): string | undefined {
   const trimmed = input.trim();
   if (!PHONE_CHARACTERS.test(trimmed)) return undefined;
-  const answer = e164OfE164(trimmed);
+  const answer = e164OfInternational(trimmed);
   if (answer !== 'decline') return answer.e164;
   return toE164ByLibrary(trimmed);
 }
 
-/** toE164 as libphonenumber-js answers it, for text e164OfE164 leaves to it. */
+/** toE164 as libphonenumber-js answers it, for text e164OfInternational leaves to it. */
 function toE164ByLibrary(trimmed: string): string | undefined {
   try {
     const parsed = parsePhoneNumberWithError(trimmed, DEFAULT_PHONE_COUNTRY);
