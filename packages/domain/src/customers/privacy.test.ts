@@ -6,6 +6,7 @@ import {
   REDACTED_CUSTOMER_NAME,
   REDACTED_TEXT,
   redactedEmail,
+  withoutCardFingerprints,
 } from './privacy.js';
 
 const id = 'cus_Abc123';
@@ -76,5 +77,18 @@ describe('personalDataScrubber', () => {
     expect(holdsAny('{"message":"ada@Example.com taken"}')).toBe(true);
     expect(holdsAny('{"message":"ada@Example.com taken"}')).toBe(true);
     expect(holdsAny('nothing')).toBe(false);
+  });
+});
+
+describe('withoutCardFingerprints', () => {
+  it('leaves out every card’s fingerprint, however deep, and nothing else', () => {
+    const event = {
+      data: { object: { id: 'pm_1', card: { brand: 'visa', last4: '4242', fingerprint: 'x' } } },
+      fingerprint: 'kept: not a card’s',
+    };
+    expect(withoutCardFingerprints(event)).toEqual({
+      data: { object: { id: 'pm_1', card: { brand: 'visa', last4: '4242' } } },
+      fingerprint: 'kept: not a card’s',
+    });
   });
 });

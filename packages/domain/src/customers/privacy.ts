@@ -232,3 +232,24 @@ export const CustomerRedactionSchema = z
     description: 'A customer whose personal data was erased for good.',
   });
 export type CustomerRedaction = z.infer<typeof CustomerRedactionSchema>;
+
+/**
+ * `value` with every card's `fingerprint` left out: the export answers cards as brand, last four
+ * digits and expiry, in its events too (the fingerprint is the merchant's matching key, not data
+ * about the person).
+ */
+export function withoutCardFingerprints<T>(value: T): T {
+  const walk = (inner: Json): Json => {
+    if (Array.isArray(inner)) return inner.map(walk);
+    if (!isRecord(inner)) return inner;
+    const out: Record<string, Json> = {};
+    for (const [key, field] of Object.entries(inner)) {
+      if (key === 'card' && isRecord(field)) {
+        const { fingerprint: _fingerprint, ...card } = field;
+        out[key] = walk(card);
+      } else out[key] = walk(field);
+    }
+    return out;
+  };
+  return walk(value) as T;
+}

@@ -1,6 +1,7 @@
 import {
   CustomerAnalyticsSchema,
   CustomerCreateSchema,
+  CustomerExportSchema,
   CustomerPaymentsQuerySchema,
   CustomerIdInputSchema,
   CustomerListQuerySchema,
@@ -8,6 +9,7 @@ import {
   CustomerMergeSchema,
   CustomerSchema,
   CustomerPaymentMethodsQuerySchema,
+  CustomerRedactionSchema,
   CustomerUpdateSchema,
   DeletedCustomerSchema,
   PaymentListSchema,
@@ -24,6 +26,8 @@ import {
   updateCustomer,
 } from '../../queries/customers.js';
 import { mergeCustomers } from '../../queries/customer-merges.js';
+import { exportCustomerData } from '../../queries/customer-privacy.js';
+import { redactCustomer, redactionAuditEntry } from '../../queries/customer-redaction.js';
 import { cancelSchedulesOfCustomer } from '../../queries/payment-schedules.js';
 import { cancelSubscriptionsOfCustomer } from '../../queries/subscriptions.js';
 import { procedureWith, router } from '../init.js';
@@ -140,6 +144,49 @@ export const customersRouter = router({
         input,
         { actor: ctx.auth.user?.id ?? ctx.auth.keyId, requestId: ctx.requestId },
         ctx.outbox,
+      ),
+    ),
+
+  exportData: procedureWith('customers:read')
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/v1/customers/{id}/export',
+        tags,
+        summary: 'Export everything held about a customer',
+        description:
+          'One JSON document (GDPR articles 15 and 20): the customer as stored, their payments, payment methods (brand, last four digits and expiry; never fingerprints), subscriptions, schedules, the events about them still kept, and the audit log entries about them. Deleted, merged and redacted customers are exported too.',
+      },
+    })
+    .input(CustomerIdInputSchema)
+    .output(CustomerExportSchema)
+    .query(({ ctx, input }) => exportCustomerData(ctx.db, ctx.scope, input.id)),
+
+  redact: procedureWith('customers:write')
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/v1/customers/{id}/redact',
+        tags,
+        summary: 'Erase a customer’s personal data',
+        description:
+          'Irreversible (GDPR article 17). Name, email, phone, description and metadata become placeholders (the email `redacted+<id>@redacted.invalid`, so the real one is free again); cards are detached, subscriptions canceled and schedules’ remaining items canceled; payments keep amounts, currencies and dates, and lose any of the values inside their descriptions and metadata. The values are also erased from the customer’s events, stored Idempotency-Key answers and audit log values (the entries stay). Repeating it changes nothing and answers the same `redactedAt`.',
+      },
+    })
+    .input(CustomerIdInputSchema)
+    .output(CustomerRedactionSchema)
+    .mutation(({ ctx, input }) =>
+      redactCustomer(
+        ctx.db,
+        ctx.scope,
+        input.id,
+        ctx.outbox,
+        redactionAuditEntry({
+          type: ctx.auth.user ? 'user' : 'api_key',
+          id: ctx.auth.user?.id ?? ctx.auth.keyId,
+          requestId: ctx.requestId,
+          clientIp: null,
+        }),
       ),
     ),
 
