@@ -359,7 +359,7 @@ describe('POST /v1/customers/{id}/redact', () => {
     expect(await entries()).toEqual([
       {
         id: expect.stringMatching(/^aud_/),
-        fields: ['name', 'email', 'phone', 'description', 'metadata'],
+        fields: expect.arrayContaining(['name', 'email', 'phone', 'description', 'metadata']),
       },
     ]);
     const eventCount = async () =>

@@ -2,8 +2,6 @@ import { and, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import {
   emailIdentity,
   mailboxIdentity,
-  newId,
-  PERSONAL_CUSTOMER_FIELDS,
   personalDataScrubber,
   personalValuesIn,
   personalValuesInChanges,
@@ -29,9 +27,6 @@ import { cancelSubscription } from './subscriptions.js';
 
 type Scrubber = ReturnType<typeof personalDataScrubber>;
 
-/** Writes the redaction's own audit entry (no values: only the names of the fields erased). */
-export type RedactionAudit = (tx: Executor, scope: Scope, customerId: string) => Promise<void>;
-
 /**
  * Erase a customer's personal data for good (GDPR article 17), in one transaction that locks the
  * customer first (as every transaction touching a customer and its cards does):
@@ -54,7 +49,6 @@ export async function redactCustomer(
   scope: Scope,
   id: string,
   outbox: Outbox,
-  audit: RedactionAudit,
   at = new Date(),
 ): Promise<CustomerRedaction> {
   return db.transaction(async (tx) => {
@@ -80,7 +74,17 @@ export async function redactCustomer(
     await scrubDeliveryLog(tx, scope, id, scrubber);
     // Last, so the values of every entry written above (the outbox's) go too.
     await eraseAuditValues(tx, scope, id);
-    await audit(tx, scope, id);
+    // The names of the fields erased, never their values.
+    await outbox.audit(tx, scope, [
+      {
+        action: 'customer.redacted',
+        objectId: id,
+        customerId: id,
+        before: toCustomer(current),
+        after: toCustomer(redacted),
+        withoutValues: true,
+      },
+    ]);
     return answer(redacted, at);
   });
 }
@@ -340,31 +344,4 @@ const ofCustomerAudit = (scope: Scope, id: string) =>
 /** DELETE is the one write the append-only trigger allows on audit values, for this. */
 async function eraseAuditValues(tx: Executor, scope: Scope, id: string) {
   await tx.delete(auditLogChanges).where(ofCustomerAudit(scope, id));
-}
-
-/** Who redacted: the request's credential and id. */
-export interface RedactionActor {
-  type: 'api_key' | 'user';
-  id: string;
-  requestId: string | null;
-  clientIp: string | null;
-}
-
-/** The `customer.redacted` audit entry: the names of the fields erased, never their values. */
-export function redactionAuditEntry(actor: RedactionActor): RedactionAudit {
-  return async (tx, scope, customerId) => {
-    await tx.insert(auditLog).values({
-      id: newId('auditEntry'),
-      accountId: scope.accountId,
-      livemode: scope.livemode,
-      actorType: actor.type,
-      actorId: actor.id,
-      action: 'customer.redacted',
-      objectId: customerId,
-      customerId,
-      fields: [...PERSONAL_CUSTOMER_FIELDS],
-      requestId: actor.requestId,
-      clientIp: actor.clientIp,
-    });
-  };
 }

@@ -27,7 +27,7 @@ import {
 } from '../../queries/customers.js';
 import { mergeCustomers } from '../../queries/customer-merges.js';
 import { exportCustomerData } from '../../queries/customer-privacy.js';
-import { redactCustomer, redactionAuditEntry } from '../../queries/customer-redaction.js';
+import { redactCustomer } from '../../queries/customer-redaction.js';
 import { cancelSchedulesOfCustomer } from '../../queries/payment-schedules.js';
 import { cancelSubscriptionsOfCustomer } from '../../queries/subscriptions.js';
 import { procedureWith, router } from '../init.js';
@@ -175,20 +175,7 @@ export const customersRouter = router({
     })
     .input(CustomerIdInputSchema)
     .output(CustomerRedactionSchema)
-    .mutation(({ ctx, input }) =>
-      redactCustomer(
-        ctx.db,
-        ctx.scope,
-        input.id,
-        ctx.outbox,
-        redactionAuditEntry({
-          type: ctx.auth.user ? 'user' : 'api_key',
-          id: ctx.auth.user?.id ?? ctx.auth.keyId,
-          requestId: ctx.requestId,
-          clientIp: null,
-        }),
-      ),
-    ),
+    .mutation(({ ctx, input }) => redactCustomer(ctx.db, ctx.scope, input.id, ctx.outbox)),
 
   import: importCustomersProcedure,
 
