@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import {
   EnvironmentSchema,
+  addCodedIssue,
   IsoTimestampSchema,
+  isValidEmail,
+  isWellFormedText,
   KEY_KINDS,
   ObjectIdSchema,
   PERMISSIONS,
@@ -25,6 +28,8 @@ export const SessionSchema = z.object({
     id: z.string(),
     email: z.string(),
     role: z.enum(USER_ROLES),
+    /** Signed in with a temporary password: the dashboard asks for a new one before anything. */
+    mustChangePassword: z.boolean(),
   }),
   account: z.object({ id: z.string(), name: z.string() }),
   environment: EnvironmentSchema,
@@ -70,3 +75,60 @@ export const CreatedApiKeySchema = ApiKeySchema.extend({
 });
 
 export const ApiKeyIdInputSchema = z.strictObject({ id: ObjectIdSchema });
+
+// Dashboard users (the Team screen).
+
+export const UserRoleSchema = z.enum(USER_ROLES);
+
+export const UserSchema = z.object({
+  id: z.string(),
+  object: z.literal('user'),
+  email: z.string(),
+  role: UserRoleSchema,
+  createdAt: IsoTimestampSchema,
+  lastSignInAt: IsoTimestampSchema.nullable(),
+  /** Invited and not yet signed in to choose a password of their own. */
+  mustChangePassword: z.boolean(),
+  /** The id of the user who invited them; null for users made from the CLI. */
+  invitedBy: z.string().nullable(),
+});
+export type User = z.infer<typeof UserSchema>;
+
+export const UserListSchema = z.object({
+  object: z.literal('list'),
+  data: z.array(UserSchema),
+});
+
+const UserEmailSchema = z
+  .string()
+  .trim()
+  .max(254, 'An email address is at most 254 characters.')
+  .superRefine((email, ctx) => {
+    if (!isValidEmail(email) || !isWellFormedText(email)) {
+      addCodedIssue(ctx, 'email_invalid', 'Enter a valid email address, like ada@example.com.');
+    }
+  });
+
+export const UserInviteSchema = z.strictObject({ email: UserEmailSchema, role: UserRoleSchema });
+
+export const InvitedUserSchema = z.object({
+  user: UserSchema,
+  temporaryPassword: z
+    .string()
+    .describe('For the admin to pass on. Shown this once; only its hash is kept.'),
+});
+
+export const UserIdInputSchema = z.strictObject({ id: ObjectIdSchema });
+
+export const UserRoleUpdateSchema = z.strictObject({ id: ObjectIdSchema, role: UserRoleSchema });
+
+/** Every password a person chooses (NIST SP 800-63B: length, not composition rules). */
+export const NewPasswordSchema = z
+  .string()
+  .min(12, 'Use at least 12 characters.')
+  .max(1024, 'Use at most 1024 characters.');
+
+export const PasswordChangeSchema = z.strictObject({
+  currentPassword: z.string().min(1, 'Enter your current password.').max(1024),
+  newPassword: NewPasswordSchema,
+});

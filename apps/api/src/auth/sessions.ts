@@ -57,13 +57,15 @@ export async function authenticateSession(
       accountId: session.user.accountId,
       livemode: environment === 'live',
       keyId: session.id,
-      permissions: permissionsOfRole(session.user.role),
+      // None until a temporary password is changed: routes that check permissions refuse it too.
+      permissions: session.user.mustChangePassword ? [] : permissionsOfRole(session.user.role),
       user: {
         id: session.user.id,
         email: session.user.email,
         role: session.user.role,
         sessionId: session.id,
         accountName: session.accountName,
+        mustChangePassword: session.user.mustChangePassword,
       },
     },
   };

@@ -8,7 +8,13 @@ import {
   lockSignIns,
   recordFailedSignIn,
 } from '../queries/sign-in-attempts.js';
-import { findUserForSignIn, type UserRole } from '../queries/users.js';
+import {
+  findPasswordHash,
+  findUserForSignIn,
+  recordSignIn,
+  replacePassword,
+  type UserRole,
+} from '../queries/users.js';
 import { hashPassword, hashSecret, verifyPassword } from '../crypto/secrets.js';
 import { newSessionToken, SESSION_TTL_SECONDS } from './sessions.js';
 
@@ -55,7 +61,13 @@ function lockedOut(until: Date): DomainError {
 export interface SignedIn {
   token: string;
   expiresAt: Date;
-  user: { id: string; accountId: string; email: string; role: UserRole };
+  user: {
+    id: string;
+    accountId: string;
+    email: string;
+    role: UserRole;
+    mustChangePassword: boolean;
+  };
 }
 
 /**
@@ -78,6 +90,7 @@ export async function signIn(db: Executor, email: string, password: string): Pro
 
   await clearFailedSignIns(db, identity);
   await deleteExpiredSessions(db, user.id);
+  await recordSignIn(db, user.id);
   const token = newSessionToken();
   const session = await createSession(db, {
     accountId: user.accountId,
@@ -88,6 +101,49 @@ export async function signIn(db: Executor, email: string, password: string): Pro
   return {
     token,
     expiresAt: session.expiresAt,
-    user: { id: user.id, accountId: user.accountId, email: user.email, role: user.role },
+    user: {
+      id: user.id,
+      accountId: user.accountId,
+      email: user.email,
+      role: user.role,
+      mustChangePassword: user.mustChangePassword,
+    },
   };
+}
+
+/**
+ * A signed-in user's new password, given the current one (the temporary one after an invitation).
+ * A wrong current password counts toward the same lockout as a failed sign-in, so a session left
+ * open is no way round it. The user's other sessions end; this one goes on, unrestricted.
+ */
+export async function changePassword(
+  db: Executor,
+  user: { id: string; email: string; sessionId: string },
+  passwords: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  const identity = emailIdentity(user.email);
+  const lockedUntil = await findSignInLock(db, identity);
+  if (lockedUntil && lockedUntil.getTime() > Date.now()) throw lockedOut(lockedUntil);
+
+  const stored = await findPasswordHash(db, user.id);
+  if (!stored) throw new DomainError('session_expired', 'Your session has ended. Sign in again.');
+  if (!(await verifyPassword(passwords.currentPassword, stored))) {
+    const failures = await recordFailedSignIn(db, identity, SIGN_IN_POLICY.forgetAfterSeconds);
+    const lockSeconds = lockSecondsAfter(failures);
+    if (lockSeconds > 0) await lockSignIns(db, identity, lockSeconds);
+    throw new DomainError('parameter_invalid', 'Your current password is not this one.', {
+      param: 'currentPassword',
+    });
+  }
+  if (passwords.newPassword === passwords.currentPassword) {
+    throw new DomainError('parameter_invalid', 'Choose a password other than your current one.', {
+      param: 'newPassword',
+    });
+  }
+  await clearFailedSignIns(db, identity);
+  await replacePassword(db, {
+    userId: user.id,
+    passwordHash: await hashPassword(passwords.newPassword),
+    keepSessionId: user.sessionId,
+  });
 }

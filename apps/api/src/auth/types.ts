@@ -8,6 +8,11 @@ export interface DashboardUser {
   role: UserRole;
   sessionId: string;
   accountName: string;
+  /**
+   * Signed in with a temporary password (an invitation's): every procedure but changing the
+   * password refuses the session until it is changed.
+   */
+  mustChangePassword: boolean;
 }
 
 /** Who is calling: resolved once at the HTTP edge from the API key or the dashboard session. */

@@ -8,7 +8,14 @@ export interface SessionRecord {
   id: string;
   tokenHash: string;
   expiresAt: Date;
-  user: { id: string; accountId: string; email: string; role: UserRole };
+  user: {
+    id: string;
+    accountId: string;
+    email: string;
+    role: UserRole;
+    /** Signed in with a temporary password: only changing it is allowed. */
+    mustChangePassword: boolean;
+  };
   accountName: string;
 }
 
@@ -38,6 +45,7 @@ export async function findActiveSessionByTokenHash(
       accountId: users.accountId,
       email: users.email,
       role: users.role,
+      mustChangePassword: users.mustChangePassword,
       accountName: accounts.name,
     })
     .from(sessions)
@@ -49,7 +57,13 @@ export async function findActiveSessionByTokenHash(
     id: row.id,
     tokenHash: row.tokenHash,
     expiresAt: row.expiresAt,
-    user: { id: row.userId, accountId: row.accountId, email: row.email, role: row.role },
+    user: {
+      id: row.userId,
+      accountId: row.accountId,
+      email: row.email,
+      role: row.role,
+      mustChangePassword: row.mustChangePassword,
+    },
     accountName: row.accountName,
   };
 }

@@ -48,6 +48,19 @@ function notAuthenticated(ctx: Context): DomainError {
   );
 }
 
+function passwordChangeRequired(): DomainError {
+  return new DomainError(
+    'password_change_required',
+    'You signed in with a temporary password: choose a new one before anything else.',
+  );
+}
+
+const notInDashboard = () =>
+  new DomainError(
+    'insufficient_permissions',
+    'This is done in the dashboard by a signed-in user, not with an API key.',
+  );
+
 /**
  * A procedure that needs a key (or a signed-in user's role) holding `permission`; its context
  * carries the caller's scope.
@@ -56,6 +69,7 @@ export function procedureWith(permission: Permission) {
   return publicProcedure.use(({ ctx, next }) => {
     const { auth } = ctx;
     if (!auth) throw notAuthenticated(ctx);
+    if (auth.user?.mustChangePassword) throw passwordChangeRequired();
     if (!auth.permissions.includes(permission)) {
       throw new DomainError(
         'insufficient_permissions',
@@ -79,12 +93,8 @@ export function dashboardProcedureWith(capability: DashboardCapability) {
     const { auth } = ctx;
     if (!auth) throw notAuthenticated(ctx);
     const { user } = auth;
-    if (!user) {
-      throw new DomainError(
-        'insufficient_permissions',
-        'This is done in the dashboard by a signed-in user, not with an API key.',
-      );
-    }
+    if (!user) throw notInDashboard();
+    if (user.mustChangePassword) throw passwordChangeRequired();
     if (!capabilitiesOfRole(user.role).includes(capability)) {
       throw new DomainError(
         'insufficient_permissions',
@@ -96,6 +106,18 @@ export function dashboardProcedureWith(capability: DashboardCapability) {
     });
   });
 }
+
+/**
+ * A signed-in user's own account (changing their password): the one thing a session opened with
+ * a temporary password may do. API keys are refused.
+ */
+export const userProcedure = publicProcedure.use(({ ctx, next }) => {
+  const { auth } = ctx;
+  if (!auth) throw notAuthenticated(ctx);
+  const { user } = auth;
+  if (!user) throw notInDashboard();
+  return next({ ctx: { ...ctx, auth, user } });
+});
 
 /**
  * Signing in and out: only from the dashboard itself (the cross-site checks), never over REST.

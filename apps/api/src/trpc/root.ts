@@ -8,6 +8,7 @@ import { paymentSchedulesRouter } from './routers/payment-schedules.js';
 import { paymentsRouter } from './routers/payments.js';
 import { sessionRouter } from './routers/session.js';
 import { subscriptionsRouter, testHelpersRouter } from './routers/subscriptions.js';
+import { usersRouter } from './routers/users.js';
 import { webhookEndpointsRouter } from './routers/webhook-endpoints.js';
 
 export const appRouter = router({
@@ -22,6 +23,7 @@ export const appRouter = router({
   events: eventsRouter,
   duplicates: duplicatesRouter,
   webhookEndpoints: webhookEndpointsRouter,
+  users: usersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,25 +1,37 @@
 import { findAccount } from '../../queries/accounts.js';
-import { signIn } from '../../auth/sign-in.js';
+import { changePassword, signIn } from '../../auth/sign-in.js';
 import { capabilitiesOfRole, permissionsOfRole } from '../../auth/roles.js';
 import { hashSecret } from '../../crypto/secrets.js';
-import { SessionSchema, SignInSchema, type Session } from '../../auth/schemas.js';
+import {
+  PasswordChangeSchema,
+  SessionSchema,
+  SignInSchema,
+  type Session,
+} from '../../auth/schemas.js';
 import { deleteSessionByTokenHash } from '../../queries/sessions.js';
 import type { UserRole } from '../../queries/users.js';
-import { publicProcedure, router, sessionProcedure } from '../init.js';
+import { publicProcedure, router, sessionProcedure, userProcedure } from '../init.js';
 import type { Environment } from '@peasswap/domain';
 
 function sessionView(
-  user: { id: string; email: string; role: UserRole },
+  user: { id: string; email: string; role: UserRole; mustChangePassword: boolean },
   account: { id: string; name: string },
   environment: Environment,
 ): Session {
+  // A temporary password's session holds nothing until it is changed (see procedureWith).
+  const restricted = user.mustChangePassword;
   return {
     object: 'session',
-    user: { id: user.id, email: user.email, role: user.role },
+    user: {
+      id: user.id,
+      email: user.email,
+      role: user.role,
+      mustChangePassword: user.mustChangePassword,
+    },
     account,
     environment,
-    permissions: [...permissionsOfRole(user.role)],
-    capabilities: [...capabilitiesOfRole(user.role)],
+    permissions: restricted ? [] : [...permissionsOfRole(user.role)],
+    capabilities: restricted ? [] : [...capabilitiesOfRole(user.role)],
   };
 }
 
@@ -45,6 +57,22 @@ export const sessionRouter = router({
     ctx.dashboard.clearSessionCookie();
     return { signedOut: true as const };
   }),
+
+  /**
+   * A new password for the signed-in user. The only procedure a session opened with a temporary
+   * password may call; once it succeeds the session holds its role's permissions.
+   */
+  changePassword: userProcedure
+    .input(PasswordChangeSchema)
+    .output(SessionSchema)
+    .mutation(async ({ ctx, input }) => {
+      await changePassword(ctx.db, ctx.user, input);
+      return sessionView(
+        { ...ctx.user, mustChangePassword: false },
+        { id: ctx.auth.accountId, name: ctx.user.accountName },
+        ctx.auth.livemode ? 'live' : 'test',
+      );
+    }),
 
   /** Who is signed in, or null: the dashboard asks this first, and a null is not an error. */
   me: publicProcedure.output(SessionSchema.nullable()).query(({ ctx }) => {
