@@ -10,10 +10,18 @@ import {
   redactedEmail,
   type Customer,
   type CustomerExport,
+  newId,
   type CustomerRedaction,
 } from '@peasswap/domain';
 import { rowsOf } from '../src/db/client.js';
-import { auditLog, auditLogChanges } from '../src/db/schema/index.js';
+import {
+  auditLog,
+  auditLogChanges,
+  events,
+  webhookDeliveries,
+  webhookDeliveryAttempts,
+  webhookEndpoints,
+} from '../src/db/schema/index.js';
 import {
   engine,
   http,
@@ -435,6 +443,95 @@ describe('POST /v1/customers/{id}/redact', () => {
       .from(auditLog)
       .where(and(eq(auditLog.customerId, person.id), eq(auditLog.action, 'customer.redacted')));
     expect(entry).toEqual({ actorType: 'user', actorId: user.id });
+  });
+});
+
+describe('POST /v1/customers/{id}/redact: other states and places', () => {
+  it('redacts a deleted customer, and touches no other customer', async () => {
+    const bystander = await ok<Customer>(
+      post('/v1/customers', {
+        name: 'Bystander Person',
+        email: uniqueEmail('bystander'),
+        description: 'Stays as it is',
+      }),
+    );
+    const person = await personWithHistory();
+    await ok(http(server, 'DELETE', `/v1/customers/${person.id}`, { key: account.testKey }));
+    const redaction = await ok<CustomerRedaction>(redact(person.id));
+    expect(redaction.customer).toMatchObject({
+      id: person.id,
+      name: REDACTED_CUSTOMER_NAME,
+      email: redactedEmail(person.id),
+    });
+    const document = await exportOf(person.id);
+    expect(document.customer).toMatchObject({
+      name: REDACTED_CUSTOMER_NAME,
+      deletedAt: expect.any(String),
+      redactedAt: redaction.redactedAt,
+    });
+    expectNoneIn(JSON.stringify(document), person.erased);
+    expect(await ok(get(`/v1/customers/${bystander.id}`))).toEqual(bystander);
+  });
+
+  it('erases the values from the delivery log’s response excerpts and errors', async () => {
+    const person = await personWithHistory();
+    const { db } = await testDatabase();
+    // A delivery of the customer's creation whose receiver echoed the payload back, written as the
+    // workers write them (to an endpoint that is disabled, so no worker sends anything).
+    const endpointId = newId('webhookEndpoint');
+    await db.insert(webhookEndpoints).values({
+      id: endpointId,
+      accountId: account.accountId,
+      livemode: false,
+      url: 'https://hooks.example.com/echo',
+      enabledEvents: ['*'],
+      status: 'disabled',
+      disabledReason: 'requested',
+      secret: `whsec_${randomBytes(32).toString('base64')}`,
+    });
+    const [created] = await db
+      .select({ id: events.id, data: events.data })
+      .from(events)
+      .where(and(eq(events.customerId, person.id), eq(events.type, 'customer.created')));
+    const [delivery] = await db
+      .insert(webhookDeliveries)
+      .values({
+        accountId: account.accountId,
+        livemode: false,
+        eventId: created?.id ?? '',
+        endpointId,
+        origin: 'redelivery',
+        status: 'failed',
+      })
+      .returning({ id: webhookDeliveries.id });
+    const attemptId = newId('webhookDelivery');
+    await db.insert(webhookDeliveryAttempts).values({
+      id: attemptId,
+      accountId: account.accountId,
+      livemode: false,
+      deliveryId: delivery?.id ?? 0,
+      endpointId,
+      eventId: created?.id ?? '',
+      eventType: 'customer.created',
+      attempt: 1,
+      succeeded: false,
+      statusCode: 422,
+      error: `rejected ${person.values.email}`,
+      durationMs: 5,
+      responseExcerpt: `echo: ${JSON.stringify(created?.data)}`,
+      createdAt: new Date(),
+    });
+    await ok(redact(person.id));
+    const [attempt] = await db
+      .select({
+        excerpt: webhookDeliveryAttempts.responseExcerpt,
+        error: webhookDeliveryAttempts.error,
+      })
+      .from(webhookDeliveryAttempts)
+      .where(eq(webhookDeliveryAttempts.id, attemptId));
+    expect(attempt?.error).toBe(`rejected ${REDACTED_TEXT}`);
+    expect(attempt?.excerpt).toContain('echo: {');
+    expectNoneIn(`${attempt?.excerpt} ${attempt?.error}`, person.erased);
   });
 });
 
