@@ -20,6 +20,7 @@ describe('platform: OpenAPI document and docs', () => {
     const result = await validate(structuredClone(document));
     expect(result.valid ? [] : result.errors).toEqual([]);
     expect(Object.keys(document.paths).sort()).toEqual([
+      '/v1/audit_log',
       '/v1/customers',
       '/v1/customers/duplicates',
       '/v1/customers/export.csv',

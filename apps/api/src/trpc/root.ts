@@ -1,5 +1,6 @@
 import { createCallerFactory, router } from './init.js';
 import { apiKeysRouter } from './routers/api-keys.js';
+import { auditLogRouter } from './routers/audit-log.js';
 import { customersRouter } from './routers/customers.js';
 import { duplicatesRouter } from './routers/duplicates.js';
 import { eventsRouter } from './routers/events.js';
@@ -23,6 +24,7 @@ export const appRouter = router({
   events: eventsRouter,
   duplicates: duplicatesRouter,
   webhookEndpoints: webhookEndpointsRouter,
+  auditLog: auditLogRouter,
   users: usersRouter,
 });
 
