@@ -40,6 +40,18 @@ export interface Manager {
   accountId: string;
 }
 
+/**
+ * Records a change to a user in the deciding transaction (its audit entry): the user before
+ * (undefined when invited) and after (undefined when removed).
+ */
+export type MemberChangeRecorder = (
+  tx: Executor,
+  before: Member | undefined,
+  after: Member | undefined,
+) => Promise<unknown>;
+
+const recordNothing: MemberChangeRecorder = () => Promise.resolve();
+
 function userMissing(id: string): DomainError {
   return new DomainError('resource_missing', `No such user: '${id}'.`, { param: 'id' });
 }
@@ -101,6 +113,7 @@ export async function inviteUser(
   db: Executor,
   manager: Manager,
   input: { email: string; role: UserRole },
+  record: MemberChangeRecorder = recordNothing,
 ): Promise<{ member: Member; temporaryPassword: string }> {
   const temporaryPassword = randomBase62(TEMPORARY_PASSWORD_LENGTH);
   // Hashed before the transaction: scrypt's tens of milliseconds hold no lock.
@@ -124,6 +137,7 @@ export async function inviteUser(
         },
       );
     }
+    await record(tx, undefined, member);
     return { member, temporaryPassword };
   });
 }
@@ -132,6 +146,7 @@ export async function changeUserRole(
   db: Executor,
   manager: Manager,
   input: { id: string; role: UserRole },
+  record: MemberChangeRecorder = recordNothing,
 ): Promise<{ before: Member; after: Member }> {
   return db.transaction(async (tx) => {
     const members = await lockMembers(tx, manager.accountId);
@@ -143,6 +158,7 @@ export async function changeUserRole(
     if (input.role !== 'owner') refuseLosingLastOwner(members, target, 'demoted');
     const after = await updateMemberRole(tx, manager.accountId, target.id, input.role);
     if (!after) throw userMissing(input.id);
+    await record(tx, target, after);
     return { before: target, after };
   });
 }
@@ -152,6 +168,7 @@ export async function removeUser(
   db: Executor,
   manager: Manager,
   input: { id: string },
+  record: MemberChangeRecorder = recordNothing,
 ): Promise<Member> {
   return db.transaction(async (tx) => {
     const members = await lockMembers(tx, manager.accountId);
@@ -160,6 +177,7 @@ export async function removeUser(
     refuseActingAbove(self, target);
     refuseLosingLastOwner(members, target, 'removed');
     await deleteMember(tx, manager.accountId, target.id);
+    await record(tx, target, undefined);
     return target;
   });
 }

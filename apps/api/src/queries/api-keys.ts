@@ -82,20 +82,28 @@ export async function findApiKey(
   return row ? { ...row, permissions: row.permissions as Permission[] } : undefined;
 }
 
-/** Revoke a key of this scope; revoking twice keeps the first time. Undefined when not found. */
+/**
+ * Revoke a key of this scope; revoking twice keeps the first time. Undefined when not found.
+ * `audit` records a revocation that happened (the key before and after) in its transaction.
+ */
 export async function revokeApiKey(
   db: Executor,
   scope: Scope,
   id: string,
+  audit?: (tx: Executor, before: ApiKeySummary, after: ApiKeySummary) => Promise<unknown>,
 ): Promise<ApiKeySummary | undefined> {
   await db.transaction(async (tx) => {
+    const before = await findApiKey(tx, scope, id);
     const revoked = await tx
       .update(apiKeys)
       .set({ revokedAt: sql`now()` })
       .where(and(inScope(apiKeys, scope), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
       .returning({ id: apiKeys.id });
+    if (revoked.length === 0 || !before) return;
     // Every server caches verified keys; this tells them all, when the revocation commits.
-    if (revoked.length > 0) await tx.execute(sql`select pg_notify('api_key_revoked', ${id})`);
+    await tx.execute(sql`select pg_notify('api_key_revoked', ${id})`);
+    const after = await findApiKey(tx, scope, id);
+    if (audit && after) await audit(tx, before, after);
   });
   return findApiKey(db, scope, id);
 }

@@ -123,6 +123,18 @@ async function mergeOnce(
         customerId: survivor.id,
       },
     ]);
+    // Each merged customer is gone into the survivor: a change of its own, with no event type.
+    await outbox.audit(
+      tx,
+      scope,
+      fromIds.map((id) => ({
+        action: 'customer.merged_into',
+        objectId: id,
+        customerId: id,
+        before: { mergedInto: null },
+        after: { mergedInto: survivor.id },
+      })),
+    );
     return after;
   });
 }

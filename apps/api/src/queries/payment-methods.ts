@@ -139,6 +139,11 @@ export async function createPaymentMethod(
       await outbox.record(tx, scope, [
         { type: 'payment_method.attached', object: paymentMethod, customerId: customer },
       ]);
+    } else {
+      // No event type for a card saved alone (SPEC §7), but it is a write: the audit log has it.
+      await outbox.audit(tx, scope, [
+        { action: 'payment_method.created', objectId: paymentMethod.id, after: paymentMethod },
+      ]);
     }
     return paymentMethod;
   });

@@ -1,5 +1,6 @@
 import { and, count, eq, sql } from 'drizzle-orm';
 import {
+  auditDiff,
   DomainError,
   MAX_WEBHOOK_ENDPOINTS,
   newId,
@@ -81,6 +82,7 @@ export async function insertWebhookEndpoint(
   scope: Scope,
   input: WebhookEndpointCreate,
   secret: string,
+  outbox: Outbox,
 ): Promise<WebhookEndpoint> {
   return db.transaction(async (tx) => {
     await tx
@@ -111,7 +113,12 @@ export async function insertWebhookEndpoint(
       })
       .returning(endpointColumns);
     if (!row) throw new Error('webhook endpoint insert returned no row');
-    return toWebhookEndpoint(row, secret);
+    const endpoint = toWebhookEndpoint(row, secret);
+    // The secret is named in the entry, never kept (auditDiff).
+    await outbox.audit(tx, scope, [
+      { action: 'webhook_endpoint.created', objectId: endpoint.id, after: endpoint },
+    ]);
+    return endpoint;
   });
 }
 
@@ -151,6 +158,7 @@ export async function updateWebhookEndpoint(
   db: Executor,
   scope: Scope,
   { id, ...fields }: WebhookEndpointUpdate,
+  outbox: Outbox,
 ): Promise<WebhookEndpoint> {
   const wasDisabled = sql`${webhookEndpoints.status} = 'disabled'`;
   const status =
@@ -163,29 +171,63 @@ export async function updateWebhookEndpoint(
       : fields.status === 'enabled'
         ? { status: 'enabled' as const, disabledReason: null, disabledAt: null, failingSince: null }
         : {};
-  const [row] = await db
-    .update(webhookEndpoints)
-    .set({
-      ...(fields.url !== undefined && { url: fields.url }),
-      ...(fields.enabledEvents !== undefined && { enabledEvents: fields.enabledEvents }),
-      ...(fields.description !== undefined && { description: fields.description }),
-      ...status,
-      updatedAt: sql`now()`,
-    })
-    .where(byId(scope, id))
-    .returning(endpointColumns);
-  if (!row) throw webhookEndpointMissing(id);
-  return toWebhookEndpoint(row);
+  return db.transaction(async (tx) => {
+    const [before] = await tx
+      .select(endpointColumns)
+      .from(webhookEndpoints)
+      .where(byId(scope, id))
+      .for('update');
+    if (!before) throw webhookEndpointMissing(id);
+    const [row] = await tx
+      .update(webhookEndpoints)
+      .set({
+        ...(fields.url !== undefined && { url: fields.url }),
+        ...(fields.enabledEvents !== undefined && { enabledEvents: fields.enabledEvents }),
+        ...(fields.description !== undefined && { description: fields.description }),
+        ...status,
+        updatedAt: sql`now()`,
+      })
+      .where(byId(scope, id))
+      .returning(endpointColumns);
+    if (!row) throw webhookEndpointMissing(id);
+    const after = toWebhookEndpoint(row);
+    await auditEndpointChange(tx, scope, outbox, 'webhook_endpoint.updated', before, after);
+    return after;
+  });
+}
+
+/** An entry for a change that changed something the API shows (an update may change nothing). */
+async function auditEndpointChange(
+  tx: Executor,
+  scope: Scope,
+  outbox: Outbox,
+  action: string,
+  before: EndpointRow,
+  after: WebhookEndpoint,
+) {
+  const record = { action, objectId: after.id, before: toWebhookEndpoint(before), after };
+  if (auditDiff(record.before, record.after).fields.length === 0) return;
+  await outbox.audit(tx, scope, [record]);
 }
 
 /** Gone for good: its deliveries and their log go with it (the foreign keys cascade). */
-export async function deleteWebhookEndpoint(db: Executor, scope: Scope, id: string) {
-  const [row] = await db
-    .delete(webhookEndpoints)
-    .where(byId(scope, id))
-    .returning({ id: webhookEndpoints.id });
-  if (!row) throw webhookEndpointMissing(id);
-  return { id: row.id, object: 'webhook_endpoint' as const, deleted: true as const };
+export async function deleteWebhookEndpoint(
+  db: Executor,
+  scope: Scope,
+  id: string,
+  outbox: Outbox,
+) {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .delete(webhookEndpoints)
+      .where(byId(scope, id))
+      .returning(endpointColumns);
+    if (!row) throw webhookEndpointMissing(id);
+    await outbox.audit(tx, scope, [
+      { action: 'webhook_endpoint.deleted', objectId: row.id, before: toWebhookEndpoint(row) },
+    ]);
+    return { id: row.id, object: 'webhook_endpoint' as const, deleted: true as const };
+  });
 }
 
 /**
@@ -198,20 +240,32 @@ export async function rollWebhookSecret(
   id: string,
   secret: string,
   at: Date,
+  outbox: Outbox,
 ): Promise<WebhookEndpoint> {
-  const [row] = await db
-    .update(webhookEndpoints)
-    .set({
-      // The right-hand side reads the row as it was: the previous secret is the current one.
-      previousSecret: sql`${webhookEndpoints.secret}`,
-      previousSecretExpiresAt: new Date(at.getTime() + ROLLED_SECRET_OVERLAP_MS),
-      secret,
-      updatedAt: sql`now()`,
-    })
-    .where(byId(scope, id))
-    .returning(endpointColumns);
-  if (!row) throw webhookEndpointMissing(id);
-  return toWebhookEndpoint(row, secret);
+  return db.transaction(async (tx) => {
+    const [before] = await tx
+      .select(endpointColumns)
+      .from(webhookEndpoints)
+      .where(byId(scope, id))
+      .for('update');
+    if (!before) throw webhookEndpointMissing(id);
+    const [row] = await tx
+      .update(webhookEndpoints)
+      .set({
+        // The right-hand side reads the row as it was: the previous secret is the current one.
+        previousSecret: sql`${webhookEndpoints.secret}`,
+        previousSecretExpiresAt: new Date(at.getTime() + ROLLED_SECRET_OVERLAP_MS),
+        secret,
+        updatedAt: sql`now()`,
+      })
+      .where(byId(scope, id))
+      .returning(endpointColumns);
+    if (!row) throw webhookEndpointMissing(id);
+    // Before without a secret, after with the new one: the entry names `secret`, keeps neither.
+    const after = toWebhookEndpoint(row, secret);
+    await auditEndpointChange(tx, scope, outbox, 'webhook_endpoint.secret_rolled', before, after);
+    return after;
+  });
 }
 
 const attemptColumns = {

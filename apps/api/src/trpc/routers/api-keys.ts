@@ -46,22 +46,37 @@ export const apiKeysRouter = router({
   create: keysProcedure
     .input(ApiKeyCreateSchema)
     .output(CreatedApiKeySchema)
-    .mutation(async ({ ctx, input }) => {
-      const created = await createApiKey(ctx.db, {
-        accountId: ctx.scope.accountId,
-        environment: ctx.scope.livemode ? 'live' : 'test',
-        ...(input.kind === 'restricted' && { permissions: input.permissions }),
-      });
-      const key = await findApiKey(ctx.db, ctx.scope, created.id);
-      if (!key) throw new Error(`api key ${created.id} vanished after insert`);
-      return { ...toApiKey(key), secret: created.secret };
-    }),
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction(async (tx) => {
+        const created = await createApiKey(tx, {
+          accountId: ctx.scope.accountId,
+          environment: ctx.scope.livemode ? 'live' : 'test',
+          ...(input.kind === 'restricted' && { permissions: input.permissions }),
+        });
+        const key = await findApiKey(tx, ctx.scope, created.id);
+        if (!key) throw new Error(`api key ${created.id} vanished after insert`);
+        const answer = { ...toApiKey(key), secret: created.secret };
+        await ctx.outbox.audit(tx, ctx.scope, [
+          { action: 'api_key.created', objectId: key.id, after: answer },
+        ]);
+        return answer;
+      }),
+    ),
 
   revoke: keysProcedure
     .input(ApiKeyIdInputSchema)
     .output(ApiKeySchema)
     .mutation(async ({ ctx, input }) => {
-      const key = await revokeApiKey(ctx.db, ctx.scope, input.id);
+      const key = await revokeApiKey(ctx.db, ctx.scope, input.id, (tx, before, after) =>
+        ctx.outbox.audit(tx, ctx.scope, [
+          {
+            action: 'api_key.revoked',
+            objectId: after.id,
+            before: toApiKey(before),
+            after: toApiKey(after),
+          },
+        ]),
+      );
       if (!key) throw keyMissing(input.id);
       // Other processes hear of it by NOTIFY; this one forgets the key before it answers.
       ctx.apiKeys?.evict(key.id);

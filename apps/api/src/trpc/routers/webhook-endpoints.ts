@@ -56,7 +56,7 @@ export const webhookEndpointsRouter = router({
     .output(WebhookEndpointSchema)
     .mutation(async ({ ctx, input }) => {
       await assertDestination(input.url, ctx.scope.livemode, ctx.resolveHost);
-      return insertWebhookEndpoint(ctx.db, ctx.scope, input, newWebhookSecret());
+      return insertWebhookEndpoint(ctx.db, ctx.scope, input, newWebhookSecret(), ctx.outbox);
     }),
 
   list: procedureWith('webhooks:read')
@@ -108,7 +108,7 @@ export const webhookEndpointsRouter = router({
       if (input.url !== undefined) {
         await assertDestination(input.url, ctx.scope.livemode, ctx.resolveHost);
       }
-      return updateWebhookEndpoint(ctx.db, ctx.scope, input);
+      return updateWebhookEndpoint(ctx.db, ctx.scope, input, ctx.outbox);
     }),
 
   delete: procedureWith('webhooks:write')
@@ -123,7 +123,7 @@ export const webhookEndpointsRouter = router({
     })
     .input(WebhookEndpointIdInputSchema)
     .output(DeletedWebhookEndpointSchema)
-    .mutation(({ ctx, input }) => deleteWebhookEndpoint(ctx.db, ctx.scope, input.id)),
+    .mutation(({ ctx, input }) => deleteWebhookEndpoint(ctx.db, ctx.scope, input.id, ctx.outbox)),
 
   rollSecret: procedureWith('webhooks:write')
     .meta({
@@ -139,7 +139,7 @@ export const webhookEndpointsRouter = router({
     .input(WebhookEndpointIdInputSchema)
     .output(WebhookEndpointSchema)
     .mutation(({ ctx, input }) =>
-      rollWebhookSecret(ctx.db, ctx.scope, input.id, newWebhookSecret(), new Date()),
+      rollWebhookSecret(ctx.db, ctx.scope, input.id, newWebhookSecret(), new Date(), ctx.outbox),
     ),
 
   deliveries: procedureWith('webhooks:read')
