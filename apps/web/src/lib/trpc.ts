@@ -41,12 +41,14 @@ export function createEnvironmentClients(
     queryCache: new QueryCache({ onError }),
     mutationCache: new MutationCache({
       onError,
-      // Every change records an event with it: whatever a person just did, the event lists
-      // (a customer's timeline, the Events screen) now miss it. Not awaited: the change is done.
-      // Signing in or out changes no data, and after sign-out a refetch could only be refused.
+      // Every change records an event and an audit entry with it: whatever a person just did,
+      // the event lists (a customer's timeline, the Events screen) and the audit log (a
+      // customer's Activity) now miss it. Not awaited: the change is done. Signing in or out
+      // changes no data, and after sign-out a refetch could only be refused.
       onSuccess: (_data, _variables, _context, mutation) => {
         if (matchMutation({ mutationKey: proxy.session.pathKey() }, mutation)) return;
         void queryClient.invalidateQueries({ queryKey: proxy.events.list.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: proxy.auditLog.list.pathKey() });
       },
     }),
     defaultOptions: {
