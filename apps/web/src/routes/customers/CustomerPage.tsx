@@ -1,13 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { useCan } from '../../app/session';
 import { EmptyState, ErrorNotice, Loading } from '../../components/States';
 import { useDashboard } from '../../app/DashboardClients';
 import { errorData } from '../../lib/errors';
-import { formatTimestamp, orDash } from '../../lib/format';
+import { formatDate, formatTimestamp, orDash } from '../../lib/format';
 import { formatPhone } from '../../lib/phone';
 import { useTRPC } from '../../lib/trpc';
 import type { Customer } from '../../lib/types';
+import { CustomerActivity } from './CustomerActivity';
 import { CustomerAnalyticsCards } from './CustomerAnalyticsCards';
 import { CustomerDetailsForm } from './CustomerDetailsForm';
 import { CustomerPaymentMethods } from './CustomerPaymentMethods';
@@ -16,19 +18,18 @@ import { CustomerPaymentSchedules } from './CustomerPaymentSchedules';
 import { CustomerSubscriptions } from './CustomerSubscriptions';
 import { CustomerTimeline } from './CustomerTimeline';
 import { DeleteCustomer } from './DeleteCustomer';
+import { EraseCustomerData } from './EraseCustomerData';
+import { ExportCustomerData } from './ExportCustomerData';
 import { PossibleDuplicates } from './PossibleDuplicates';
+import { isRedacted, useRedaction } from './redaction';
 
 export function CustomerPage() {
   const { id = '' } = useParams();
   const trpc = useTRPC();
   const { environment } = useDashboard();
-  const canWrite = useCan('customers:write');
-  const canReadSubscriptions = useCan('subscriptions:read');
-  const canReadPaymentMethods = useCan('payment_methods:read');
-  const canReadEvents = useCan('events:read');
   const customer = useQuery(trpc.customers.retrieve.queryOptions({ id }));
   // What brought us here, announced once (a merge names the customers folded into this one).
-  const notice = (useLocation().state as { notice?: string } | null)?.notice;
+  const arrival = (useLocation().state as { notice?: string } | null)?.notice;
 
   const back = (
     <Link to="/customers" className="back-link">
@@ -75,22 +76,66 @@ export function CustomerPage() {
     );
   }
 
-  const data = customer.data;
   return (
     <>
       {back}
+      {/* Keyed: what one customer's page announced is not carried to the next one opened. */}
+      <LoadedCustomer key={customer.data.id} data={customer.data} arrival={arrival} />
+    </>
+  );
+}
+
+/** The customer's page once loaded: its actions, details and every section the role may read. */
+function LoadedCustomer({ data, arrival }: { data: Customer; arrival: string | undefined }) {
+  const canWrite = useCan('customers:write');
+  const canReadSubscriptions = useCan('subscriptions:read');
+  const canReadPaymentMethods = useCan('payment_methods:read');
+  const canReadEvents = useCan('events:read');
+  const canReadAudit = useCan('audit:read');
+  // What an action on this page did, announced in place of what brought us here.
+  const [notice, setNotice] = useState<{ text: string; warning?: boolean }>();
+  const [erasedAt, setErasedAt] = useState<string>();
+  const redaction = useRedaction(data, erasedAt);
+
+  return (
+    <>
       <div className="page-header">
-        <div>
-          <h1>{data.name}</h1>
+        <div className="page-header__title">
+          <h1 className="break-anywhere">{data.name}</h1>
           <p className="page-header__sub">
             {data.email} · <code>{data.id}</code>
           </p>
         </div>
-        {canWrite && <DeleteCustomer customer={data} />}
+        <div className="page-header__actions">
+          <ExportCustomerData customer={data} onNotice={setNotice} />
+          {canWrite && !redaction.redacted && (
+            <EraseCustomerData
+              customer={data}
+              onErased={(at) => {
+                setErasedAt(at);
+                setNotice(undefined);
+              }}
+            />
+          )}
+          {canWrite && <DeleteCustomer customer={data} />}
+        </div>
       </div>
-      <div className="status-line" role="status">
-        {notice}
+      <div className={`status-line${notice?.warning ? ' status-line--warning' : ''}`} role="status">
+        {notice ? notice.text : arrival}
       </div>
+      {redaction.redacted && (
+        <div className="banner" role="note">
+          <p>
+            <strong>
+              {redaction.at === undefined
+                ? 'Personal data erased.'
+                : `Personal data erased on ${formatDate(redaction.at)}.`}
+            </strong>{' '}
+            The name, email, phone, description and metadata shown are placeholders; payments are
+            kept for accounting.
+          </p>
+        </div>
+      )}
 
       <PossibleDuplicates customerId={data.id} />
 
@@ -98,7 +143,12 @@ export function CustomerPage() {
 
       <section className="panel" aria-labelledby="details-heading">
         <h2 id="details-heading">Details</h2>
-        {canWrite ? <CustomerDetailsForm customer={data} /> : <ReadOnlyDetails customer={data} />}
+        {canWrite ? (
+          // Afresh once the placeholders are in: the form's draft holds the values erased.
+          <CustomerDetailsForm key={String(isRedacted(data))} customer={data} />
+        ) : (
+          <ReadOnlyDetails customer={data} />
+        )}
       </section>
 
       {canReadPaymentMethods && <CustomerPaymentMethods customer={data} />}
@@ -108,6 +158,8 @@ export function CustomerPage() {
       {canReadSubscriptions && <CustomerPaymentSchedules customerId={data.id} />}
 
       <CustomerPayments customerId={data.id} />
+
+      {canReadAudit && <CustomerActivity customerId={data.id} />}
 
       {canReadEvents && <CustomerTimeline customerId={data.id} />}
     </>

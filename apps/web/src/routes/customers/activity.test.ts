@@ -62,6 +62,18 @@ describe('Activity helpers', () => {
     ]);
   });
 
+  it('shows an amount as money when the entry has its currency, else as the API keeps it', () => {
+    expect(
+      changeLines(['amount', 'currency'], { amount: { after: 4200 }, currency: { after: 'eur' } }),
+    ).toEqual([
+      { field: 'amount', label: 'Amount', before: undefined, after: '€42.00' },
+      { field: 'currency', label: 'Currency', before: undefined, after: 'eur' },
+    ]);
+    expect(changeLines(['amount'], { amount: { before: 1000, after: 1500 } })).toEqual([
+      { field: 'amount', label: 'Amount', before: '1000', after: '1500' },
+    ]);
+  });
+
   it('says a secret’s value was not kept (named, with neither side)', () => {
     expect(changeLines(['secret'], { secret: {} })).toEqual([
       { field: 'secret', label: 'Secret', before: undefined, after: 'value not kept' },

@@ -1,5 +1,6 @@
 import type { AuditActor } from '@peasswap/domain';
 import { describeEventType } from '../../lib/events';
+import { formatMoney } from '../../lib/money';
 
 const EMPTY = '—';
 export const VALUE_NOT_KEPT = 'value not kept';
@@ -59,7 +60,8 @@ export interface ChangeLine {
 }
 
 /**
- * One line per changed field, in the order the entry names them. `changes` is null once the
+ * One line per changed field, in the order the entry names them; an amount in money when the
+ * entry has its currency (a payment's creation), else in the minor unit the API keeps. `changes` is null once the
  * customer's personal data has been erased: the fields stay, their values are gone (null answer).
  */
 export function changeLines(
@@ -68,6 +70,11 @@ export function changeLines(
 ): ChangeLine[] | null {
   if (changes === null) return null;
   const names = fields.length > 0 ? fields : Object.keys(changes);
+  const currency = changes.currency?.after ?? changes.currency?.before;
+  const format = (field: string, value: unknown) =>
+    field === 'amount' && typeof value === 'number' && typeof currency === 'string'
+      ? formatMoney(value, currency)
+      : formatAuditValue(value);
   return names.map((field) => {
     const change = changes[field] ?? {};
     const label = describeField(field);
@@ -78,8 +85,8 @@ export function changeLines(
     return {
       field,
       label,
-      before: 'before' in change ? formatAuditValue(change.before) : undefined,
-      after: formatAuditValue(change.after),
+      before: 'before' in change ? format(field, change.before) : undefined,
+      after: format(field, change.after),
     };
   });
 }
