@@ -370,8 +370,11 @@ describe('recording', () => {
       card: { number: '4000000000000341', expMonth: 12, expYear: EXP_YEAR, cvc: '123' },
     });
     expect(loose.status).toBe(200);
+    const looseFingerprint = (loose.body as { card: { fingerprint: string } }).card.fingerprint;
     const text = JSON.stringify(await entriesOf());
-    for (const secret of [VISA, '4000000000000341', fingerprint, 'jane.doe', '2071838750']) {
+    expect(text).toContain((loose.body as { id: string }).id);
+    const secrets = [VISA, '4000000000000341', fingerprint, looseFingerprint];
+    for (const secret of [...secrets, 'jane.doe', '2071838750']) {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain('j***@example.com');
@@ -404,8 +407,17 @@ describe('recording', () => {
       body: { name: 'Rolled Back', email: uniqueEmail('rb') },
       headers: { 'idempotency-key': `audit-${Date.now()}` },
     });
+    // The same for a write without an event (the audit log alone).
+    const failedEndpoint = await http(server, 'POST', '/v1/webhook_endpoints', {
+      key: account.testKey,
+      body: { url: 'http://127.0.0.1:4242/rolled-back', enabledEvents: ['*'] },
+      headers: { 'idempotency-key': `audit-we-${Date.now()}` },
+    });
     failAnswering = false;
     expect(failed.status).toBe(500);
+    expect(failedEndpoint.status).toBe(500);
+    const endpoints = await http(server, 'GET', '/v1/webhook_endpoints', { key: account.testKey });
+    expect(endpoints.body.data).toEqual([]);
 
     const entries = await history();
     expect(entries).toEqual([
