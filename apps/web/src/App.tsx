@@ -15,6 +15,7 @@ import { WebhookEndpointPage } from './routes/developers/WebhookEndpointPage';
 import { WebhooksPage } from './routes/developers/WebhooksPage';
 import { SignInPage } from './routes/sign-in/SignInPage';
 import { SubscriptionsPage } from './routes/subscriptions/SubscriptionsPage';
+import { TeamPage } from './routes/team/TeamPage';
 
 export function App() {
   return (
@@ -36,6 +37,7 @@ export function App() {
             <Route path="duplicates/compare" element={<ComparePage />} />
             <Route path="subscriptions" element={<SubscriptionsPage />} />
             <Route path="api-keys" element={<ApiKeysPage />} />
+            <Route path="team" element={<TeamPage />} />
             <Route path="developers" element={<DevelopersLayout />}>
               <Route index element={<DevelopersIndex />} />
               <Route path="webhooks" element={<WebhooksPage />} />

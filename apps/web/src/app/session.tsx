@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { createContext, useContext, type ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { ErrorNotice, Loading } from '../components/States';
+import { ChangePasswordPage } from '../routes/password/ChangePasswordPage';
 import { useTRPC } from '../lib/trpc';
 import type { Session } from '../lib/types';
 
@@ -45,5 +46,7 @@ export function RequireSession({ children }: { children: ReactNode }) {
   if (me.data === null) {
     return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
   }
+  // A temporary password's session may do nothing else (the server refuses it) until changed.
+  if (me.data.user.mustChangePassword) return <ChangePasswordPage session={me.data} />;
   return <SessionContext.Provider value={me.data}>{children}</SessionContext.Provider>;
 }

@@ -20,6 +20,7 @@ export function AppShell() {
     }),
   );
   const canManageKeys = session.capabilities.includes('api_keys:manage');
+  const canManageUsers = session.capabilities.includes('users:manage');
   const canReadSubscriptions = useCan('subscriptions:read');
   const canReadWebhooks = useCan('webhooks:read');
   const canReadEvents = useCan('events:read');
@@ -74,6 +75,11 @@ export function AppShell() {
           {(canReadWebhooks || canReadEvents) && (
             <NavLink to="/developers" className="sidebar__link">
               Developers
+            </NavLink>
+          )}
+          {canManageUsers && (
+            <NavLink to="/team" className="sidebar__link">
+              Team
             </NavLink>
           )}
         </nav>
