@@ -357,7 +357,14 @@ describe('POST /v1/customers/{id}/redact', () => {
 
   it('is idempotent: a repeat answers the same redactedAt and records nothing more', async () => {
     const person = await personWithHistory();
-    const first = await ok<CustomerRedaction>(redact(person.id));
+    const key = { 'idempotency-key': `redact-${random()}` };
+    const firstRes = await redact(person.id, account.testKey, key);
+    expect(firstRes.status, firstRes.text).toBe(200);
+    const first = firstRes.body as CustomerRedaction;
+    // Its own Idempotency-Key replays the answer byte for byte.
+    const replayed = await redact(person.id, account.testKey, key);
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    expect(replayed.text).toBe(firstRes.text);
     const { db } = await testDatabase();
     const entries = () =>
       db
