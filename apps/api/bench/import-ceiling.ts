@@ -4,12 +4,13 @@ import postgres from 'postgres';
 /**
  * The import's ceiling on this machine: the writes `POST /v1/customers/import` makes, and nothing
  * else. For each batch of 500 rows one transaction with the two statements the server sends (the
- * customers `INSERT ... SELECT FROM jsonb_to_recordset ... ON CONFLICT DO NOTHING` and the events'
- * `INSERT ... SELECT FROM json_to_recordset`, text as in customer-import.ts and outbox.ts, minus
- * the webhook fan-out, which finds no endpoint here either), two transactions in flight, every
- * payload built before the clock starts. No HTTP, no CSV, no validation: what is left is
- * PostgreSQL's own work for these rows, their seven customer and five event indexes, and the
- * commits. The server cannot import faster than this.
+ * customers `INSERT ... SELECT FROM jsonb_to_recordset ... ON CONFLICT DO NOTHING`, and the outbox's
+ * one statement writing each customer's event, audit entry and audit values, text as in
+ * customer-import.ts and outbox.ts minus the webhook fan-out, which finds no endpoint here
+ * either), two transactions in flight, every payload built before the clock starts. No HTTP, no
+ * CSV, no validation: what is left is PostgreSQL's own work for these rows (the customer's seven
+ * indexes, the event's five, the audit entry's five and its values' two) and the commits. The
+ * server cannot import faster than this.
  */
 const BATCH = 500;
 const IN_FLIGHT = 2;
@@ -46,6 +47,16 @@ export async function measureImportCeiling(
       });
       const events = customers.map((customer, ord) => ({
         id: `evt_${randomUUID().replaceAll('-', '').slice(0, 24)}`,
+        aud_id: `aud_${randomUUID().replaceAll('-', '').slice(0, 24)}`,
+        aud_object: customer.id,
+        aud_fields: ['name', 'email', 'phone', 'description', 'metadata'],
+        aud_changes: {
+          name: { after: customer.name },
+          email: { after: `c***@bench.example` },
+          phone: { after: `+16*******${customer.phone.slice(-2)}` },
+          description: { after: customer.description },
+          metadata: { after: customer.metadata },
+        },
         type: 'customer.created',
         customer_id: customer.id,
         data: {
@@ -88,12 +99,26 @@ export async function measureImportCeiling(
             [accountId, batch.customers],
           );
           await tx.unsafe(
-            `insert into events (id, account_id, livemode, type, customer_id, data, request_id,
-               idempotency_key, created_at)
-             select r.id, $1, false, r.type, r.customer_id, r.data, 'req_ceiling', null,
-               clock_timestamp() + r.ord * interval '1 microsecond'
-             from json_to_recordset($2::text::json)
-               as r(id text, type text, customer_id text, data json, ord int)`,
+            `with r as materialized (
+               select * from json_to_recordset($2::text::json) as r(id text, type text,
+                 customer_id text, data json, ord int, aud_id text, aud_object text,
+                 aud_fields text[], aud_changes json)
+             ), inserted as (
+               insert into events (id, account_id, livemode, type, customer_id, data, request_id,
+                 idempotency_key, created_at)
+               select r.id, $1, false, r.type, r.customer_id, r.data, 'req_ceiling', null,
+                 clock_timestamp() + r.ord * interval '1 microsecond'
+               from r
+             ), audited as (
+               insert into audit_log (id, account_id, livemode, actor_type, actor_id, action,
+                 object_id, customer_id, fields, request_id, client_ip, created_at)
+               select r.aud_id, $1, false, 'api_key', 'key_ceiling', r.type, r.aud_object,
+                 r.customer_id, r.aud_fields, 'req_ceiling', '127.0.0.1',
+                 clock_timestamp() + r.ord * interval '1 microsecond'
+               from r
+             )
+             insert into audit_log_changes (entry_id, account_id, customer_id, changes)
+             select r.aud_id, $1, r.customer_id, r.aud_changes::jsonb from r`,
             [accountId, batch.events],
           );
         });

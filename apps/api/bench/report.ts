@@ -88,7 +88,7 @@ function csvMarkdown(c: CsvBenchReport): string[] {
     '## CSV import and export',
     '',
     `- Import, POST /v1/customers/import, ${int(c.import.rows)} rows (${mib(c.import.bytes)} MiB) into an empty account: **${int(c.import.rowsPerSecond)} rows/s** (${c.import.seconds.toFixed(2)} s, ${int(c.import.created)} created, batches of 500 with their events).`,
-    `- The import's ceiling, the same number of rows' two INSERT statements per 500-row batch sent bare from a script, two transactions in flight (bench/import-ceiling.ts): ${int(c.importCeiling.rowsPerSecond)} rows/s (${c.importCeiling.seconds.toFixed(2)} s); the import reaches **${Math.round((100 * c.import.rowsPerSecond) / c.importCeiling.rowsPerSecond)}%** of it.`,
+    `- The import's ceiling, the same number of rows' two statements per 500-row batch (customers; events, audit entries and values) sent bare from a script, two transactions in flight (bench/import-ceiling.ts): ${int(c.importCeiling.rowsPerSecond)} rows/s (${c.importCeiling.seconds.toFixed(2)} s); the import reaches **${Math.round((100 * c.import.rowsPerSecond) / c.importCeiling.rowsPerSecond)}%** of it.`,
     `- The same file as a dry run (onDuplicate=skip: read, validated, looked up, nothing written): ${int(c.dryRun.rowsPerSecond)} rows/s (${c.dryRun.seconds.toFixed(2)} s, ${int(c.dryRun.skipped)} skipped).`,
     `- Export, GET /v1/customers/export.csv, ${int(c.export.rows)} customers (${mib(c.export.bytes)} MiB): **${int(c.export.rowsPerSecond)} rows/s** (${c.export.seconds.toFixed(2)} s); server RSS ${c.export.rssBeforeMiB} MiB before, peak (VmHWM) ${c.export.peakRssMiB} MiB; RSS after each tenth of the rows: ${c.export.rssByTenthMiB.join(', ')} MiB.`,
     '',
