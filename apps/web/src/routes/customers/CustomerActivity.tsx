@@ -1,6 +1,6 @@
 import type { AuditEntry } from '@peasswap/domain';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { PagedList } from '../../components/PagedList';
 import { formatPreciseTimestamp } from '../../lib/format';
 import { FIRST_PAGE, type PageCursor } from '../../lib/pagination';
@@ -25,6 +25,16 @@ export function CustomerActivity({ customerId }: { customerId: string }) {
       { placeholderData: keepPreviousData },
     ),
   );
+  // Back at the newest entries by Previous: that page is the first one, and as the first one it
+  // shows the changes made from now on (a page ending before an entry never would).
+  const backAtNewest =
+    cursor.endingBefore !== undefined &&
+    entries.isSuccess &&
+    !entries.isPlaceholderData &&
+    !entries.data.hasMore;
+  useEffect(() => {
+    if (backAtNewest) setCursor(FIRST_PAGE);
+  }, [backAtNewest]);
 
   return (
     <section className="panel" aria-labelledby="activity-heading">
