@@ -392,6 +392,22 @@ describe('POST /v1/customers/{id}/redact', () => {
     expect(await eventCount()).toBe(events);
   });
 
+  it('erases again what an update wrote to a redacted customer since', async () => {
+    const person = await personWithHistory();
+    const first = await ok<CustomerRedaction>(redact(person.id));
+    const later = { name: `Later ${random()}`, description: `Later note ${random()}` };
+    await ok(
+      http(server, 'PUT', `/v1/customers/${person.id}`, { key: account.testKey, body: later }),
+    );
+    const second = await ok<CustomerRedaction>(redact(person.id));
+    expect(second.customer).toMatchObject({ name: REDACTED_CUSTOMER_NAME, description: null });
+    expect(Date.parse(second.redactedAt)).toBeGreaterThan(Date.parse(first.redactedAt));
+    expectNoneIn(JSON.stringify(await exportOf(person.id)), Object.values(later));
+    const eventsRes = await get(`/v1/events?customer=${person.id}&limit=100`);
+    expectNoneIn(eventsRes.text, Object.values(later));
+    expect(await ok(redact(person.id))).toEqual(second);
+  });
+
   it('erases the values from audit entries, which stay, and from stored Idempotency-Key answers', async () => {
     const person = await personWithHistory();
     await ok(redact(person.id));

@@ -46,7 +46,8 @@ import { cancelSubscription } from './subscriptions.js';
  * The values erased are the customer's current ones and every older one their events and audit
  * entries still show (a name changed last week is erased too).
  *
- * Redacting a redacted customer changes nothing and answers the first `redactedAt`.
+ * Redacting a redacted customer changes nothing and answers the first `redactedAt`; unless personal
+ * data was written to it since (an update), which is then erased like the first time.
  */
 export async function redactCustomer(
   db: Executor,
@@ -62,7 +63,9 @@ export async function redactCustomer(
       .where(and(eq(customers.id, id), inScope(customers, scope)))
       .for('update');
     if (!current) throw customerMissing(id);
-    if (current.redactedAt) return answer(current, current.redactedAt);
+    if (current.redactedAt && holdsPlaceholders(current)) {
+      return answer(current, current.redactedAt);
+    }
 
     const scrubber = personalDataScrubber(id, await personalValuesOf(tx, scope, current));
     const redacted = await writePlaceholders(tx, scope, id, at);
@@ -91,6 +94,17 @@ export async function redactCustomer(
     ]);
     return answer(redacted, at);
   });
+}
+
+function holdsPlaceholders(row: CustomerRow): boolean {
+  const placeholders = redactedCustomerFields(row.id);
+  return (
+    row.name === placeholders.name &&
+    row.email === placeholders.email &&
+    row.phone === null &&
+    row.description === null &&
+    Object.keys(row.metadata).length === 0
+  );
 }
 
 function answer(row: CustomerRow, redactedAt: Date): CustomerRedaction {
