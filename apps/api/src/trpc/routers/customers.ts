@@ -170,7 +170,7 @@ export const customersRouter = router({
         tags,
         summary: 'Erase a customer’s personal data',
         description:
-          'Irreversible (GDPR article 17). Name, email, phone, description and metadata become placeholders (the email `redacted+<id>@redacted.invalid`, so the real one is free again); cards are detached, subscriptions canceled and schedules’ remaining items canceled; payments keep amounts, currencies and dates, and lose any of the values inside their descriptions and metadata. The values are also erased from the customer’s events, stored Idempotency-Key answers and audit log values (the entries stay). Repeating it changes nothing and answers the same `redactedAt`.',
+          'Irreversible (GDPR article 17). Name, email, phone, description and metadata become placeholders (the email `redacted+<id>@redacted.invalid`, so the real one is free again); cards are detached, subscriptions canceled and schedules’ remaining items canceled; payments keep amounts, currencies and dates, and lose any of the values inside their descriptions and metadata. The values are also erased from the customer’s events, stored Idempotency-Key answers and audit log values (the entries stay). Repeating it changes nothing and answers the same `redactedAt`, unless an update has written personal data since, which it erases again.',
       },
     })
     .input(CustomerIdInputSchema)
