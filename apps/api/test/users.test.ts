@@ -308,6 +308,26 @@ describe('users: the forced password change', () => {
     expect(listed.data.find((user) => user.id === invited.id)?.mustChangePassword).toBe(false);
   });
 
+  it('counts wrong current passwords toward the sign-in lockout', async () => {
+    const email = uniqueEmail('guesser');
+    const { db } = await testDatabase();
+    await createUser(db, { accountId: team.accountId, email, password: PASSWORD, role: 'viewer' });
+    const member = { cookie: await signIn(email) };
+    const change = (currentPassword: string) =>
+      refusal(
+        as(member).session.changePassword.mutate({
+          currentPassword,
+          newPassword: 'a long new password',
+        }),
+      );
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      expect(await change(`guess number ${attempt}`)).toMatchObject({ code: 'parameter_invalid' });
+    }
+    // Locked now, even for the right password, here and at sign-in.
+    expect(await change(PASSWORD)).toMatchObject({ httpStatus: 429, code: 'rate_limited' });
+    expect((await postSignIn(email, PASSWORD)).status).toBe(429);
+  });
+
   it('lets anyone signed in change their password, and refuses API keys', async () => {
     const email = uniqueEmail('changer');
     const { db } = await testDatabase();
