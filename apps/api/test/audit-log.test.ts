@@ -1,8 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AuditEntrySchema, type AuditEntry } from '@peasswap/domain';
+import { processorDecider } from '../src/billing/charges.js';
+import { runBilling } from '../src/billing/engine.js';
 import { apiKeys } from '../src/db/schema/index.js';
 import { BILLING_ORIGIN, recordAudit } from '../src/events/outbox.js';
+import { simulatedProcessor } from '../src/payments/processor.js';
 import { createUser, type UserRole } from '../src/queries/users.js';
 import {
   engine,
@@ -465,6 +468,36 @@ describe('recording', () => {
     ]);
     expect(await entriesOf(account.testKey)).toHaveLength(3);
     expect(JSON.stringify(entries)).not.toContain(invited.temporaryPassword);
+  });
+
+  it('records billing’s own changes as the system’s, with no request or address', async () => {
+    const customer = (await newCustomer()).id;
+    const subscription = await post('/v1/subscriptions', {
+      customer,
+      amount: 1500,
+      currency: 'usd',
+      interval: 'month',
+      defaultPaymentMethod: 'pm_card_visa',
+    });
+    expect(subscription.status, subscription.text).toBe(200);
+    const { currentPeriodEnd, currentPeriodStart } = subscription.body as Record<string, string>;
+    const { db } = await testDatabase();
+    await runBilling(db, {
+      at: new Date(Date.parse(currentPeriodEnd ?? '') + 1000),
+      scope: { accountId: account.accountId, livemode: false },
+      decide: processorDecider(simulatedProcessor),
+    });
+    const [renewed, paid] = await entriesOf();
+    const system = { actor: { type: 'system', id: null }, requestId: null, clientIp: null };
+    expect(paid).toMatchObject({ action: 'payment.succeeded', customer, ...system });
+    expect(renewed).toMatchObject({
+      action: 'subscription.updated',
+      customer,
+      ...system,
+      changes: expect.objectContaining({
+        currentPeriodStart: { before: currentPeriodStart, after: currentPeriodEnd },
+      }),
+    });
   });
 
   it('keeps entries account-wide (livemode null) visible in both environments', async () => {
