@@ -615,7 +615,7 @@ async function everyRowAsText(): Promise<string> {
     const rows = rowsOf<{ row: string }>(
       await db.execute(sql`select t::text as row from ${sql.identifier(name)} t`),
     );
-    parts.push(...rows.map((row) => row.row));
+    for (const { row } of rows) parts.push(row);
   }
   expect(tables.map((table) => table.name)).toEqual(
     expect.arrayContaining([
