@@ -422,6 +422,8 @@ describe('POST /v1/customers/{id}/redact', () => {
     expect(document.auditEntries.length).toBeGreaterThan(0);
     expect(document.auditEntries.every((entry) => entry.changes === null)).toBe(true);
     expect(document.auditEntries.map((entry) => entry.action)).toContain('customer.redacted');
+    // The redaction's customer.updated event names no previous value: no empty entry beside it.
+    expect(document.auditEntries.filter((entry) => entry.fields.length === 0)).toEqual([]);
 
     // A retry of the creation still replays an answer, now with the placeholders.
     const replay = await post('/v1/customers', person.createBody, account.testKey, {

@@ -306,6 +306,19 @@ describe('users: the forced password change', () => {
     await signIn(invited.email, 'my own password at last');
     const listed = await as(team.owner).users.list.query();
     expect(listed.data.find((user) => user.id === invited.id)?.mustChangePassword).toBe(false);
+    // The change is the user's own write: an audit entry naming the password, never a value.
+    const audit = await as(team.owner).auditLog.list.query({
+      object: invited.id,
+      action: 'user.password_changed',
+    });
+    expect(audit.data).toEqual([
+      expect.objectContaining({
+        livemode: null,
+        actor: { type: 'user', id: invited.id },
+        fields: ['password'],
+        changes: null,
+      }),
+    ]);
   });
 
   it('counts wrong current passwords toward the sign-in lockout', async () => {

@@ -16,6 +16,7 @@ import {
   type UserRole,
 } from '../queries/users.js';
 import { hashPassword, hashSecret, verifyPassword } from '../crypto/secrets.js';
+import type { Outbox } from '../events/outbox.js';
 import { newSessionToken, SESSION_TTL_SECONDS } from './sessions.js';
 
 /**
@@ -118,7 +119,8 @@ export async function signIn(db: Executor, email: string, password: string): Pro
  */
 export async function changePassword(
   db: Executor,
-  user: { id: string; email: string; sessionId: string },
+  outbox: Outbox,
+  user: { id: string; email: string; sessionId: string; accountId: string },
   passwords: { currentPassword: string; newPassword: string },
 ): Promise<void> {
   const identity = emailIdentity(user.email);
@@ -141,9 +143,18 @@ export async function changePassword(
     });
   }
   await clearFailedSignIns(db, identity);
-  await replacePassword(db, {
-    userId: user.id,
-    passwordHash: await hashPassword(passwords.newPassword),
-    keepSessionId: user.sessionId,
+  const passwordHash = await hashPassword(passwords.newPassword);
+  await db.transaction(async (tx) => {
+    await replacePassword(tx, { userId: user.id, passwordHash, keepSessionId: user.sessionId });
+    // Account-wide, like the other users' entries; the password is named, never kept.
+    await outbox.audit(tx, { accountId: user.accountId, livemode: null }, [
+      {
+        action: 'user.password_changed',
+        objectId: user.id,
+        before: { password: 'set' },
+        after: { password: 'replaced' },
+        withoutValues: true,
+      },
+    ]);
   });
 }

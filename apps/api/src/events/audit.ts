@@ -72,12 +72,15 @@ function pick(object: object, fields: readonly string[]): Record<string, unknown
 
 /**
  * What an event's change says of its fields, for its audit entry; undefined for a test event,
- * which changes nothing. An `*.updated` (or a merge) has the old values of the fields it changed;
+ * which changes nothing, and for an update that names no previous value. An `*.updated` (or a merge) has the old values of the fields it changed;
  * a creation has every field; a removal none (`customer.deleted`); a detach sets `customer` from
  * the customer it leaves to none.
  */
 export function auditOfChange(change: EventChange): AuditDiff | undefined {
   if (change.type === TEST_EVENT_TYPE) return undefined;
+  // An update with no previous values names no change (a redaction's customer.updated, whose
+  // entry is customer.redacted): an entry of nothing would only repeat its neighbour.
+  if (change.type.endsWith('.updated') && !change.previousAttributes) return undefined;
   const object = change.object as Record<string, unknown>;
   if (change.previousAttributes) {
     const before = change.previousAttributes;

@@ -66,7 +66,12 @@ export const sessionRouter = router({
     .input(PasswordChangeSchema)
     .output(SessionSchema)
     .mutation(async ({ ctx, input }) => {
-      await changePassword(ctx.db, ctx.user, input);
+      await changePassword(
+        ctx.db,
+        ctx.outbox,
+        { ...ctx.user, accountId: ctx.auth.accountId },
+        input,
+      );
       return sessionView(
         { ...ctx.user, mustChangePassword: false },
         { id: ctx.auth.accountId, name: ctx.user.accountName },
