@@ -9,14 +9,15 @@ import type { Scope } from './scope.js';
  * The entries a caller may read: its account's, of its environment or account-wide (dashboard
  * users, livemode null). Another account's or environment's are as unknown as made-up ids.
  */
-function inAuditScope(scope: Scope): SQL {
+export function inAuditScope(scope: Scope): SQL {
   return and(
     eq(auditLog.accountId, scope.accountId),
     or(eq(auditLog.livemode, scope.livemode), isNull(auditLog.livemode)),
   ) as SQL;
 }
 
-const entryColumns = {
+/** An entry's columns and its values' (null when erased), as toAuditEntry reads them. */
+export const entryColumns = {
   id: auditLog.id,
   livemode: auditLog.livemode,
   actorType: auditLog.actorType,
@@ -39,7 +40,7 @@ type EntryRow = Omit<typeof auditLog.$inferSelect, 'accountId'> & {
  * An entry as answered. Its values live apart: an entry that names fields but has no values row
  * had them erased with its customer (`changes: null`); one that names none has nothing to show.
  */
-function toAuditEntry(row: EntryRow): AuditEntry {
+export function toAuditEntry(row: EntryRow): AuditEntry {
   return {
     id: row.id,
     object: 'audit_entry',

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, or } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import {
   withoutCardFingerprints,
   type AuditEntry,
@@ -17,6 +17,7 @@ import {
   subscriptions,
 } from '../db/schema/index.js';
 import { customerColumns, customerMissing, toCustomer } from './customers.js';
+import { entryColumns, inAuditScope, toAuditEntry } from './audit-log.js';
 import { toEvent } from './events.js';
 import { listPaymentSchedules } from './payment-schedules.js';
 import { paymentColumns, toPayment } from './payments.js';
@@ -174,42 +175,10 @@ async function auditEntriesOfCustomer(
   customerId: string,
 ): Promise<AuditEntry[]> {
   const rows = await db
-    .select({
-      id: auditLog.id,
-      livemode: auditLog.livemode,
-      actorType: auditLog.actorType,
-      actorId: auditLog.actorId,
-      action: auditLog.action,
-      objectId: auditLog.objectId,
-      customerId: auditLog.customerId,
-      fields: auditLog.fields,
-      changes: auditLogChanges.changes,
-      requestId: auditLog.requestId,
-      clientIp: auditLog.clientIp,
-      createdAt: auditLog.createdAt,
-    })
+    .select(entryColumns)
     .from(auditLog)
     .leftJoin(auditLogChanges, eq(auditLogChanges.entryId, auditLog.id))
-    .where(
-      and(
-        eq(auditLog.accountId, scope.accountId),
-        eq(auditLog.customerId, customerId),
-        or(eq(auditLog.livemode, scope.livemode), isNull(auditLog.livemode)),
-      ),
-    )
+    .where(and(inAuditScope(scope), eq(auditLog.customerId, customerId)))
     .orderBy(desc(auditLog.createdAt), desc(auditLog.id));
-  return rows.map((row) => ({
-    id: row.id,
-    object: 'audit_entry',
-    livemode: row.livemode,
-    actor: { type: row.actorType, id: row.actorId },
-    action: row.action,
-    objectId: row.objectId,
-    customer: row.customerId,
-    fields: row.fields,
-    changes: row.changes,
-    requestId: row.requestId,
-    clientIp: row.clientIp,
-    createdAt: row.createdAt.toISOString(),
-  }));
+  return rows.map(toAuditEntry);
 }
