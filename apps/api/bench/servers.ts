@@ -48,7 +48,13 @@ export async function startProcess(
   readyPath: string,
 ): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  // The API runs as `pnpm start` runs it in production: compiled (dist/, built by `pnpm bench`),
+  // on plain Node. Bench-only scripts (the ceiling, receivers) keep tsx.
+  const args =
+    script === 'src/main.ts'
+      ? ['--enable-source-maps', '--conditions=compiled', 'dist/main.js']
+      : ['--import', 'tsx', script];
+  const child = spawn(process.execPath, args, {
     cwd: API_DIR,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
