@@ -98,6 +98,9 @@ describe('production runtime', () => {
       body: JSON.stringify({ name: 'Probe Runtime', email: 'probe.runtime@example.com' }),
     });
     expect(res.status).toBe(500);
+    const answer = await res.text();
+    expect(JSON.parse(answer).error.code).toBe('api_error');
+    expect(answer).not.toMatch(/\.ts\b|\.js\b|\bat |refusing/);
     const requestId = res.headers.get('request-id');
     const errorLine = () =>
       output
