@@ -93,18 +93,18 @@ export function auditOfChange(change: EventChange): AuditDiff | undefined {
   return auditDiff({}, pick(object, TRANSITIONS[change.type] ?? []));
 }
 
-/** The audit log's rows of `records`, as recordAudit's JSON parameter carries them. */
+/** The audit log's rows of `records`, named as outbox.ts `auditInserts` reads them. */
 export function auditRows(records: readonly AuditRecord[]) {
   return records.map((record, index) => {
     const { fields, changes } = auditDiff(record.before, record.after);
     return {
-      id: newId('auditEntry'),
-      action: record.action,
-      object_id: record.objectId,
+      aud_id: newId('auditEntry'),
+      aud_action: record.action,
+      aud_object: record.objectId,
       customer_id: record.customerId ?? null,
-      fields,
+      aud_fields: fields,
       // No row of values for an entry without any: the API answers `{}` when it names no field.
-      changes: record.withoutValues || fields.length === 0 ? null : changes,
+      aud_changes: record.withoutValues || fields.length === 0 ? null : changes,
       ord: index,
     };
   });

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import {
   newId,
   previousAttributes,
@@ -62,6 +62,28 @@ export function updateOf(
 export const WEBHOOK_DELIVERIES_CHANNEL = 'webhook_deliveries';
 
 /**
+ * The two inserts of an audit write, as CTEs reading the rows `r` (`aud_id`, `aud_object`,
+ * `customer_id`, `aud_fields`, `aud_changes`, `ord`; none for a row whose `aud_id` is null): the
+ * entries, and the values apart (audit-log.ts). `action` is the column naming each entry's action.
+ * recordEvents and recordAudit both end in them, so an entry is written one way only.
+ */
+function auditInserts(scope: AuditScope, origin: EventOrigin, action: SQL) {
+  return sql`audited as (
+      insert into audit_log
+        (id, account_id, livemode, actor_type, actor_id, action, object_id, customer_id, fields,
+          request_id, client_ip, created_at)
+      select r.aud_id, ${scope.accountId}, ${scope.livemode}, ${origin.actor.type},
+        ${origin.actor.id}, ${action}, r.aud_object, r.customer_id, r.aud_fields,
+        ${origin.requestId}, ${origin.clientIp}, clock_timestamp() + r.ord * interval '1 microsecond'
+      from r where r.aud_id is not null
+    ), kept as (
+      insert into audit_log_changes (entry_id, account_id, customer_id, changes)
+      select r.aud_id, ${scope.accountId}, r.customer_id, r.aud_changes::jsonb
+      from r where r.aud_changes is not null
+    )`;
+}
+
+/**
  * Write `changes` as events, in the caller's transaction (the transactional outbox): the change
  * and its events commit together or not at all. The same statement writes each change's audit
  * entry (who, from where, which fields, their values as they may be kept: see audit.ts), queues
@@ -117,19 +139,7 @@ export async function recordEvents(
         clock_timestamp() + r.ord * interval '1 microsecond'
       from r
       returning id, account_id, livemode, type
-    ), audited as (
-      insert into audit_log
-        (id, account_id, livemode, actor_type, actor_id, action, object_id, customer_id, fields,
-          request_id, client_ip, created_at)
-      select r.aud_id, ${scope.accountId}, ${scope.livemode}, ${origin.actor.type},
-        ${origin.actor.id}, r.type, r.aud_object, r.customer_id, r.aud_fields,
-        ${origin.requestId}, ${origin.clientIp}, clock_timestamp() + r.ord * interval '1 microsecond'
-      from r where r.aud_id is not null
-    ), kept as (
-      insert into audit_log_changes (entry_id, account_id, customer_id, changes)
-      select r.aud_id, ${scope.accountId}, r.customer_id, r.aud_changes::jsonb
-      from r where r.aud_changes is not null
-    ), queued as (
+    ), ${auditInserts(scope, origin, sql`r.type`)}, queued as (
       insert into webhook_deliveries
         (account_id, livemode, event_id, endpoint_id, origin, status, next_attempt_at)
       select e.account_id, e.livemode, e.id, endpoint.id, 'event', 'pending', now()
@@ -162,22 +172,13 @@ export async function recordAudit(
   const entries = auditRows(records);
   await db.execute(sql`
     with r as materialized (
-      select * from json_to_recordset(${JSON.stringify(entries)}::json) as r(id text,
-        action text, object_id text, customer_id text, fields text[], changes json, ord int)
-    ), audited as (
-      insert into audit_log
-        (id, account_id, livemode, actor_type, actor_id, action, object_id, customer_id, fields,
-          request_id, client_ip, created_at)
-      select r.id, ${scope.accountId}, ${scope.livemode}, ${origin.actor.type},
-        ${origin.actor.id}, r.action, r.object_id, r.customer_id, r.fields,
-        ${origin.requestId}, ${origin.clientIp}, clock_timestamp() + r.ord * interval '1 microsecond'
-      from r
-    )
-    insert into audit_log_changes (entry_id, account_id, customer_id, changes)
-    select r.id, ${scope.accountId}, r.customer_id, r.changes::jsonb
-    from r where r.changes is not null
+      select * from json_to_recordset(${JSON.stringify(entries)}::json) as r(aud_id text,
+        aud_action text, aud_object text, customer_id text, aud_fields text[], aud_changes json,
+        ord int)
+    ), ${auditInserts(scope, origin, sql`r.aud_action`)}
+    select 1
   `);
-  return entries.map((entry) => entry.id);
+  return entries.map((entry) => entry.aud_id);
 }
 
 /**
