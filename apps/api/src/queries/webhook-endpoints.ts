@@ -132,6 +132,17 @@ export async function retrieveWebhookEndpoint(
   return toWebhookEndpoint(row);
 }
 
+/** The endpoint as it is before a change, locked until the change commits (its audit's before). */
+async function lockEndpoint(tx: Executor, scope: Scope, id: string) {
+  const [row] = await tx
+    .select(endpointColumns)
+    .from(webhookEndpoints)
+    .where(byId(scope, id))
+    .for('update');
+  if (!row) throw webhookEndpointMissing(id);
+  return row;
+}
+
 export async function listWebhookEndpoints(
   db: Executor,
   scope: Scope,
@@ -172,12 +183,7 @@ export async function updateWebhookEndpoint(
         ? { status: 'enabled' as const, disabledReason: null, disabledAt: null, failingSince: null }
         : {};
   return db.transaction(async (tx) => {
-    const [before] = await tx
-      .select(endpointColumns)
-      .from(webhookEndpoints)
-      .where(byId(scope, id))
-      .for('update');
-    if (!before) throw webhookEndpointMissing(id);
+    const before = await lockEndpoint(tx, scope, id);
     const [row] = await tx
       .update(webhookEndpoints)
       .set({
@@ -243,12 +249,7 @@ export async function rollWebhookSecret(
   outbox: Outbox,
 ): Promise<WebhookEndpoint> {
   return db.transaction(async (tx) => {
-    const [before] = await tx
-      .select(endpointColumns)
-      .from(webhookEndpoints)
-      .where(byId(scope, id))
-      .for('update');
-    if (!before) throw webhookEndpointMissing(id);
+    const before = await lockEndpoint(tx, scope, id);
     const [row] = await tx
       .update(webhookEndpoints)
       .set({
