@@ -8,6 +8,11 @@ import {
 /** The only reader of process.env: everything configurable, validated once at start. */
 const EnvSchema = z.object({
   DATABASE_URL: z.url().optional(),
+  /**
+   * A streaming replica of DATABASE_URL's database: lists, search, analytics and the CSV export
+   * read there (README, "Read replicas"). Unset: every read goes to DATABASE_URL.
+   */
+  DATABASE_READ_URL: z.url().optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -65,6 +70,11 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new Error(`Invalid environment: ${problems.join('; ')}`);
   }
   const env = parsed.data;
+  if (env.DATABASE_READ_URL !== undefined && env.DATABASE_URL === undefined) {
+    throw new Error(
+      'Invalid environment: DATABASE_READ_URL: a replica of DATABASE_URL, which is unset (the embedded database has no replicas).',
+    );
+  }
   const base = env.INIT_CWD ?? process.cwd();
   return { ...env, dataDir: path.resolve(base, env.DATA_DIR) };
 }

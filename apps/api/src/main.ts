@@ -6,7 +6,11 @@ import { buildServer } from './server.js';
 const env = readEnv();
 let database: DatabaseHandle;
 try {
-  database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
+  database = await openDatabase({
+    databaseUrl: env.DATABASE_URL,
+    readDatabaseUrl: env.DATABASE_READ_URL,
+    dataDir: env.dataDir,
+  });
   await database.migrate();
 } catch (error) {
   // Not Node's own report of the error: a driver's message may quote what it was given.

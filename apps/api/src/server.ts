@@ -132,6 +132,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   const createContext = (request: FastifyRequest, reply?: FastifyReply): Context => ({
     db: databaseOf(request, db),
+    // A request in a transaction reads its own writes there; others may read a replica.
+    readDb: databaseOf(request, options.database.readDb),
     requestId: request.id,
     log: request.log,
     auth: request.auth,
@@ -172,12 +174,23 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   app.get('/healthz', (_request, reply) => reply.send({ status: 'ok' }));
   app.get('/readyz', async (request, reply) => {
+    const { engine, pingReplica } = options.database;
     try {
       await options.database.ping();
-      return { status: 'ok', database: options.database.engine };
     } catch (error) {
       request.log.error({ err: error }, 'database unreachable');
-      return reply.code(503).send({ status: 'unavailable', database: options.database.engine });
+      return reply.code(503).send({ status: 'unavailable', database: engine });
+    }
+    if (!pingReplica) return { status: 'ok', database: engine };
+    // Lists and search fail without the replica: not ready, and the answer says which is down.
+    try {
+      await pingReplica();
+      return { status: 'ok', database: engine, replica: 'ok' };
+    } catch (error) {
+      request.log.error({ err: error }, 'read replica unreachable');
+      return reply
+        .code(503)
+        .send({ status: 'unavailable', database: engine, replica: 'unavailable' });
     }
   });
 

@@ -13,7 +13,8 @@ import type { Permission } from '@peasswap/domain';
 
 /**
  * The test harness: a real database (embedded PGlite in memory, or the PostgreSQL server named by
- * DATABASE_URL), migrated once per run, and a real HTTP server per test file on a free port.
+ * DATABASE_URL, with its replica DATABASE_READ_URL when set), migrated once per run, and a real
+ * HTTP server per test file on a free port.
  * Tests isolate themselves by making fresh accounts, never by mocking.
  */
 let shared: Promise<DatabaseHandle> | undefined;
@@ -22,6 +23,7 @@ export function testDatabase(): Promise<DatabaseHandle> {
   shared ??= (async () => {
     const database = await openDatabase({
       databaseUrl: process.env.DATABASE_URL,
+      readDatabaseUrl: process.env.DATABASE_READ_URL,
       dataDir: 'memory://',
     });
     await database.migrate();
@@ -47,6 +49,7 @@ export async function openIsolatedDatabase(): Promise<{
 export function openStore(store: IsolatedStore): Promise<DatabaseHandle> {
   return openDatabase({
     databaseUrl: store.env.DATABASE_URL,
+    readDatabaseUrl: store.env.DATABASE_READ_URL,
     dataDir: store.env.DATA_DIR ?? 'memory://',
   });
 }

@@ -15,7 +15,8 @@ export interface IsolatedStore {
 
 /**
  * A database no other test touches: a fresh PGlite folder, or a fresh database on the PostgreSQL
- * server of DATABASE_URL (created here, dropped afterwards).
+ * server of DATABASE_URL (created here, dropped afterwards), read on DATABASE_READ_URL's replica
+ * when set (`.ci/replica`'s is synchronous: it has the database once the create returns).
  */
 export async function isolatedStore(): Promise<IsolatedStore> {
   const url = process.env.DATABASE_URL;
@@ -31,8 +32,14 @@ export async function isolatedStore(): Promise<IsolatedStore> {
   await admin.unsafe(`create database ${name}`);
   const target = new URL(url);
   target.pathname = `/${name}`;
+  const readUrl = process.env.DATABASE_READ_URL;
+  const readTarget = readUrl === undefined ? undefined : new URL(readUrl);
+  if (readTarget) readTarget.pathname = `/${name}`;
   return {
-    env: { DATABASE_URL: target.toString() },
+    env: {
+      DATABASE_URL: target.toString(),
+      ...(readTarget && { DATABASE_READ_URL: readTarget.toString() }),
+    },
     cleanup: async () => {
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end();
@@ -41,7 +48,13 @@ export async function isolatedStore(): Promise<IsolatedStore> {
 }
 
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const { DATABASE_URL: _url, DATA_DIR: _dir, INIT_CWD: _cwd, ...rest } = process.env;
+  const {
+    DATABASE_URL: _url,
+    DATABASE_READ_URL: _readUrl,
+    DATA_DIR: _dir,
+    INIT_CWD: _cwd,
+    ...rest
+  } = process.env;
   return { ...rest, LOG_LEVEL: 'info', ...extra };
 }
 

@@ -18,12 +18,21 @@ export type Executor = Pick<
 
 export interface DatabaseHandle {
   db: Database;
+  /**
+   * Where reads that may trail the latest writes go (lists, search, analytics, the CSV export): a
+   * streaming replica's pool when a read URL is given, else `db` itself.
+   */
+  readDb: Database;
   engine: 'pglite' | 'postgres';
   /** Apply Drizzle's migrations; safe to call from several processes at once on PostgreSQL. */
   migrate(): Promise<void>;
+  /** Reach the primary. */
   ping(): Promise<void>;
+  /** Reach the replica behind `readDb`; undefined when reads stay on the primary. */
+  pingReplica: (() => Promise<void>) | undefined;
   /** Call `onNotify` with each NOTIFY payload on `channel`; resolves to the way to stop. */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Close the pool, and the replica's. */
   close(): Promise<void>;
 }
 
@@ -37,16 +46,29 @@ const MIGRATION_LOCK_ID = 7_246_113;
 
 export interface DatabaseOptions {
   databaseUrl?: string | undefined;
+  /** A streaming replica of `databaseUrl`'s database, for reads that may trail writes. */
+  readDatabaseUrl?: string | undefined;
   dataDir: string;
   /** Connections in the PostgreSQL pool. */
   poolSize?: number;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
-  return options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
-    : openPglite(options.dataDir);
+  if (options.databaseUrl) {
+    return openPostgres(options.databaseUrl, options.poolSize ?? 10, options.readDatabaseUrl);
+  }
+  // Refused rather than ignored: reads meant for a replica would silently land on the embedded one.
+  if (options.readDatabaseUrl) {
+    throw new Error('A read database is a replica of a PostgreSQL one: the embedded has none.');
+  }
+  return openPglite(options.dataDir);
 }
+
+/**
+ * The name the read pool's connections carry (pg_stat_activity on the replica), so an operator
+ * tells them from anything else connected there.
+ */
+export const READ_APPLICATION_NAME = 'peasswap_reads';
 
 /** `memory://` keeps an embedded database in memory only (tests); anything else is a folder. */
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
@@ -69,21 +91,34 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   const db = drizzlePglite({ client, schema });
   return {
     db: db as unknown as Database,
+    readDb: db as unknown as Database,
     engine: 'pglite',
     migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER }),
     ping: async () => {
       await client.query('select 1');
     },
+    pingReplica: undefined,
     listen: (channel, onNotify) => client.listen(channel, onNotify),
     close: () => client.close(),
   };
 }
 
-function openPostgres(url: string, poolSize: number): DatabaseHandle {
+function openPostgres(url: string, poolSize: number, readUrl: string | undefined): DatabaseHandle {
   const client = postgres(url, { max: poolSize, onnotice: () => undefined });
   const db = drizzlePostgres({ client, schema });
+  // A pool of its own: prepared statements are cached per handle (queries/prepared.ts), so the
+  // replica's are prepared on its connections, never looked up in the primary's cache.
+  const readClient =
+    readUrl === undefined
+      ? undefined
+      : postgres(readUrl, {
+          max: poolSize,
+          onnotice: () => undefined,
+          connection: { application_name: READ_APPLICATION_NAME },
+        });
   return {
     db: db,
+    readDb: readClient ? drizzlePostgres({ client: readClient, schema }) : db,
     engine: 'postgres',
     migrate: async () => {
       // Migrations run on a single dedicated connection holding an advisory lock, so several
@@ -104,11 +139,18 @@ function openPostgres(url: string, poolSize: number): DatabaseHandle {
     ping: async () => {
       await client`select 1`;
     },
+    pingReplica:
+      readClient &&
+      (async () => {
+        await readClient`select 1`;
+      }),
     listen: async (channel, onNotify) => {
       const subscription = await client.listen(channel, onNotify);
       return () => subscription.unlisten();
     },
-    close: () => client.end({ timeout: 5 }),
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), readClient?.end({ timeout: 5 })]);
+    },
   };
 }
 

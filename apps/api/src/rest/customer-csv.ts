@@ -106,7 +106,7 @@ export function customerCsvRoutes(
     try {
       const scope = scopeOf(request, 'customers:read');
       const filters = CustomerExportQuerySchema.parse(query);
-      const stream = await customerExportStream(createContext(request).db, scope, filters);
+      const stream = await customerExportStream(createContext(request).readDb, scope, filters);
       return reply
         .code(200)
         .header('content-type', 'text/csv; charset=utf-8')

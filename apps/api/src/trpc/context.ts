@@ -26,6 +26,11 @@ export type { Auth, DashboardUser } from '../auth/types.js';
 export interface Context {
   /** The request's database: its idempotency transaction when it has one. */
   db: Executor;
+  /**
+   * Where lists, search, analytics and the export read: the read replica (DATABASE_READ_URL),
+   * whose rows may trail the latest writes, else `db`. Never for a read that decides a write.
+   */
+  readDb: Executor;
   requestId: string;
   log: FastifyBaseLogger;
   auth: Auth | undefined;

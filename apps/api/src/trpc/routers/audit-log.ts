@@ -20,7 +20,7 @@ export const auditLogRouter = router({
     .output(AuditEntryListSchema)
     .query(async ({ ctx, input }) => ({
       object: 'list' as const,
-      ...(await listAuditEntries(ctx.db, ctx.scope, input)),
+      ...(await listAuditEntries(ctx.readDb, ctx.scope, input)),
       url: '/v1/audit_log',
     })),
 });

@@ -59,7 +59,7 @@ export const customersRouter = router({
     .output(CustomerListSchema)
     .query(async ({ ctx, input }) => ({
       object: 'list' as const,
-      ...(await listCustomers(ctx.db, ctx.scope, input)),
+      ...(await listCustomers(ctx.readDb, ctx.scope, input)),
       url: '/v1/customers',
     })),
 
@@ -193,7 +193,7 @@ export const customersRouter = router({
     .output(PaymentListSchema)
     .query(async ({ ctx, input }) => ({
       object: 'list' as const,
-      ...(await listCustomerPayments(ctx.db, ctx.scope, input)),
+      ...(await listCustomerPayments(ctx.readDb, ctx.scope, input)),
       url: `/v1/customers/${input.id}/payments`,
     })),
 
@@ -212,7 +212,7 @@ export const customersRouter = router({
     .output(PaymentMethodListSchema)
     .query(async ({ ctx, input }) => ({
       object: 'list' as const,
-      ...(await listCustomerPaymentMethods(ctx.db, ctx.scope, input)),
+      ...(await listCustomerPaymentMethods(ctx.readDb, ctx.scope, input)),
       url: `/v1/customers/${input.id}/payment_methods`,
     })),
 
@@ -229,5 +229,5 @@ export const customersRouter = router({
     })
     .input(CustomerIdInputSchema)
     .output(CustomerAnalyticsSchema)
-    .query(({ ctx, input }) => customerAnalytics(ctx.db, ctx.scope, input.id)),
+    .query(({ ctx, input }) => customerAnalytics(ctx.readDb, ctx.scope, input.id)),
 });

@@ -25,7 +25,7 @@ export const duplicatesRouter = router({
     .output(DuplicateGroupListSchema)
     .query(async ({ ctx, input }) => ({
       object: 'list' as const,
-      ...(await listDuplicateGroups(ctx.db, ctx.scope, input)),
+      ...(await listDuplicateGroups(ctx.readDb, ctx.scope, input)),
       url: '/v1/customers/duplicates',
     })),
 
@@ -44,7 +44,7 @@ export const duplicatesRouter = router({
     .output(CustomerDuplicatesSchema)
     .query(async ({ ctx, input }) => ({
       object: 'list' as const,
-      data: await findCustomerDuplicates(ctx.db, ctx.scope, input.id),
+      data: await findCustomerDuplicates(ctx.readDb, ctx.scope, input.id),
       hasMore: false as const,
       url: `/v1/customers/${input.id}/duplicates`,
     })),

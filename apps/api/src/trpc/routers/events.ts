@@ -26,7 +26,7 @@ export const eventsRouter = router({
     .output(EventListSchema)
     .query(async ({ ctx, input }) => ({
       object: 'list' as const,
-      ...(await listEvents(ctx.db, ctx.scope, input)),
+      ...(await listEvents(ctx.readDb, ctx.scope, input)),
       url: '/v1/events',
     })),
 

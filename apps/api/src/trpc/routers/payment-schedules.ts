@@ -57,7 +57,7 @@ export const paymentSchedulesRouter = router({
     .output(PaymentScheduleListSchema)
     .query(async ({ ctx, input }) => ({
       object: 'list' as const,
-      ...(await listPaymentSchedules(ctx.db, ctx.scope, input)),
+      ...(await listPaymentSchedules(ctx.readDb, ctx.scope, input)),
       url: '/v1/payment_schedules',
     })),
 

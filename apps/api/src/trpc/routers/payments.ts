@@ -43,7 +43,7 @@ export const paymentsRouter = router({
     .output(PaymentListSchema)
     .query(async ({ ctx, input: { customer, ...params } }) => ({
       object: 'list' as const,
-      ...(await listPayments(ctx.db, ctx.scope, { ...params, customerId: customer })),
+      ...(await listPayments(ctx.readDb, ctx.scope, { ...params, customerId: customer })),
       url: '/v1/payments',
     })),
 

@@ -83,7 +83,7 @@ export const subscriptionsRouter = router({
     .output(SubscriptionListSchema)
     .query(async ({ ctx, input }) => ({
       object: 'list' as const,
-      ...(await listSubscriptions(ctx.db, ctx.scope, input)),
+      ...(await listSubscriptions(ctx.readDb, ctx.scope, input)),
       url: '/v1/subscriptions',
     })),
 

@@ -73,7 +73,7 @@ export const webhookEndpointsRouter = router({
     .output(WebhookEndpointListSchema)
     .query(async ({ ctx, input }) => ({
       object: 'list' as const,
-      ...(await listWebhookEndpoints(ctx.db, ctx.scope, input)),
+      ...(await listWebhookEndpoints(ctx.readDb, ctx.scope, input)),
       url: '/v1/webhook_endpoints',
     })),
 
@@ -157,7 +157,7 @@ export const webhookEndpointsRouter = router({
     .output(WebhookDeliveryListSchema)
     .query(async ({ ctx, input }) => ({
       object: 'list' as const,
-      ...(await listWebhookDeliveries(ctx.db, ctx.scope, input)),
+      ...(await listWebhookDeliveries(ctx.readDb, ctx.scope, input)),
       url: `/v1/webhook_endpoints/${input.id}/deliveries`,
     })),
 
