@@ -14,6 +14,8 @@ export interface BenchConfig {
   ceilingAuth: boolean;
   /** Scenario names to run (all when empty); `billing` is the billing engine's part. */
   only: string[];
+  /** Measured starts per variant in the runtime part (`--only runtime`). */
+  runtimeStarts: number;
   billing: {
     /** Subscriptions due at once, renewed by each measured run. */
     due: number;
@@ -51,6 +53,7 @@ export function readBenchConfig(argv = process.argv.slice(2), env = process.env)
       'billing-empty-passes': { type: 'string' },
       'billing-processes': { type: 'string' },
       'billing-cpu-prof': { type: 'boolean', default: false },
+      'runtime-starts': { type: 'string' },
     },
   });
   return {
@@ -63,6 +66,10 @@ export function readBenchConfig(argv = process.argv.slice(2), env = process.env)
     setupOnly: values['setup-only'] ?? false,
     ceilingAuth: (values['ceiling-auth'] ?? false) || env.BENCH_CEILING_AUTH === '1',
     only: (values.only ?? env.BENCH_ONLY ?? '').split(',').filter(Boolean),
+    runtimeStarts: Math.max(
+      1,
+      whole('runtime-starts', values['runtime-starts'] ?? env.BENCH_RUNTIME_STARTS, 5),
+    ),
     billing: {
       due: whole('billing-due', values['billing-due'] ?? env.BENCH_BILLING_DUE, 100_000),
       idle: whole('billing-idle', values['billing-idle'] ?? env.BENCH_BILLING_IDLE, 1_000_000),

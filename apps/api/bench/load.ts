@@ -21,13 +21,23 @@ export interface LoadResult {
   errors: number;
 }
 
-export function runLoad(options: {
+export interface LoadOptions {
   url: string;
   connections: number;
   seconds: number;
   headers: Record<string, string>;
   next: () => LoadRequest;
-}): Promise<LoadResult> {
+}
+
+/** What one autocannon instance saw, before it is summed up: every 2xx latency kept. */
+interface RawLoad {
+  latencies: number[];
+  seconds: number;
+  non2xx: number;
+  errors: number;
+}
+
+function load(options: LoadOptions): Promise<RawLoad> {
   const latencies: number[] = [];
   let non2xx = 0;
   return new Promise((resolve, reject) => {
@@ -55,15 +65,7 @@ export function runLoad(options: {
       },
       (error: unknown, result) => {
         if (error) return reject(new Error('autocannon failed', { cause: error }));
-        const sorted = Float64Array.from(latencies).sort();
-        resolve({
-          requestsPerSecond: latencies.length / result.duration,
-          p50: percentile(sorted, 0.5),
-          p99: percentile(sorted, 0.99),
-          ok: latencies.length,
-          non2xx,
-          errors: result.errors,
-        });
+        resolve({ latencies, seconds: result.duration, non2xx, errors: result.errors });
       },
     );
     instance.on('response', (_client, statusCode: number, _bytes: number, responseTime: number) => {
@@ -71,4 +73,33 @@ export function runLoad(options: {
       else non2xx += 1;
     });
   });
+}
+
+/** Requests/s summed over the runs (each over its own duration); percentiles over all answers. */
+function summarise(runs: RawLoad[]): LoadResult {
+  const sorted = Float64Array.from(runs.flatMap((run) => run.latencies)).sort();
+  return {
+    requestsPerSecond: runs.reduce((sum, run) => sum + run.latencies.length / run.seconds, 0),
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    ok: sorted.length,
+    non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+  };
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  return summarise([await load(options)]);
+}
+
+/**
+ * Several runs at once from this one process, e.g. one per API process, as a load balancer
+ * would split the clients: `combined` adds their requests/s and takes the percentiles over every
+ * answer; `each` is each run on its own, in the order given.
+ */
+export async function runLoadSplit(
+  runs: LoadOptions[],
+): Promise<{ combined: LoadResult; each: LoadResult[] }> {
+  const raw = await Promise.all(runs.map((options) => load(options)));
+  return { combined: summarise(raw), each: raw.map((run) => summarise([run])) };
 }

@@ -4,6 +4,8 @@ import type { LoadResult } from './load.js';
 import type { WebhooksBenchReport } from './webhooks.js';
 import type { DuplicatesBenchReport } from './duplicates.js';
 import type { CsvBenchReport } from './csv.js';
+import type { CpuSplit, ProcessesBenchReport } from './processes.js';
+import type { RuntimeBenchReport } from './runtime.js';
 
 export interface Measurement {
   scenario: string;
@@ -38,6 +40,10 @@ export interface BenchReport {
   };
   /** The API against its ceiling; null when only billing ran. */
   api: ApiBenchReport | null;
+  /** Two API processes against one on the same database; null (or absent) when not run. */
+  processes?: ProcessesBenchReport | null;
+  /** tsx against compiled, PostgreSQL and PGlite: start time and memory; null when not run. */
+  runtime?: RuntimeBenchReport | null;
   /** The billing engine; null when only API scenarios ran. */
   billing: BillingBenchReport | null;
   /** The outbox's cost and webhook delivery; null when not run. */
@@ -74,12 +80,74 @@ export function renderMarkdown(report: BenchReport): string {
     `PostgreSQL settings: ${machine.postgresSettings}`,
     '',
     ...(report.api ? apiMarkdown(report, report.api) : []),
+    ...(report.processes ? processesMarkdown(report, report.processes) : []),
+    ...(report.runtime ? runtimeMarkdown(report, report.runtime) : []),
     ...(report.billing ? billingMarkdown(report.billing) : []),
     ...(report.webhooks ? webhooksMarkdown(report, report.webhooks) : []),
     ...(report.duplicates ? duplicatesMarkdown(report.duplicates) : []),
     ...(report.csv ? csvMarkdown(report.csv) : []),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** CPU seconds per wall second, as a share of one core (200% is all of a 2-core machine). */
+const cores = (seconds: number, cpu: CpuSplit) => pct(seconds / cpu.wallSeconds);
+
+function cpuCells(cpu: CpuSplit): string {
+  const api = cpu.apiSeconds.reduce((sum, s) => sum + s, 0);
+  const others = cpu.machineSeconds - api - cpu.postgresSeconds - cpu.loadSeconds;
+  return [
+    cpu.apiSeconds.map((s) => cores(s, cpu)).join(' + '),
+    `${cores(cpu.postgresSeconds, cpu)} (${cores(cpu.apiBackendsSeconds, cpu)})`,
+    cores(cpu.loadSeconds, cpu),
+    cores(Math.max(0, others), cpu),
+    cores(cpu.machineSeconds, cpu),
+    cpu.loadAverage.toFixed(1),
+  ].join(' | ');
+}
+
+function processesMarkdown(report: BenchReport, p: ProcessesBenchReport): string[] {
+  const { config } = report;
+  const half = Math.ceil(p.connections / 2);
+  return [
+    '## Two API processes on one PostgreSQL',
+    '',
+    `The same compiled server twice (ports side by side, one database), against the first alone; ${p.connections} connections in all, ${half} + ${p.connections - half} split across the two; ${config.duration} s per run after ${config.warmup} s warm-up, one after the other. CPU from /proc (utime + stime over the run) as a share of one core: ${p.cores} cores here, so ${p.cores * 100}% is the whole machine; "backends" is the part of PostgreSQL spent by the API processes' own connections, "other" everything else on the machine.`,
+    '',
+    '| scenario | processes | req/s | p50 ms | p99 ms | two / one | API CPU | PostgreSQL (backends) | autocannon | other | machine | load avg |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...p.comparisons.flatMap((c) => [
+      `| ${c.label} | 1 | ${int(c.one.result.requestsPerSecond)} | ${ms(c.one.result.p50)} | ${ms(c.one.result.p99)} | | ${cpuCells(c.one.cpu)} |`,
+      `| | 2 | ${int(c.two.result.requestsPerSecond)} (${c.two.each.map((e) => int(e.requestsPerSecond)).join(' + ')}) | ${ms(c.two.result.p50)} | ${ms(c.two.result.p99)} | **${c.ratio.toFixed(2)}** | ${cpuCells(c.two.cpu)} |`,
+    ]),
+    '',
+    ...p.comparisons
+      .filter(
+        (c) =>
+          c.one.result.non2xx + c.one.result.errors + c.two.result.non2xx + c.two.result.errors > 0,
+      )
+      .map(
+        (c) =>
+          `Failures in ${c.scenario}: one ${c.one.result.non2xx} non-2xx, ${c.one.result.errors} errors; two ${c.two.result.non2xx} non-2xx, ${c.two.result.errors} errors`,
+      ),
+  ];
+}
+
+function runtimeMarkdown(report: BenchReport, r: RuntimeBenchReport): string[] {
+  const { config } = report;
+  return [
+    '## Production runtime: tsx against compiled',
+    '',
+    `tsx: \`node --import tsx src/main.ts\` (what \`pnpm dev\` runs, without the tsx command's own parent process); compiled: \`node --enable-source-maps --conditions=compiled dist/main.js\` (\`pnpm start\`). Start: spawn to the first 200 on /readyz, median of ${r.starts} starts after one unmeasured start. Memory in MiB from /proc/<pid>/status, VmRSS (resident now) and VmHWM (its peak so far): idle, 3 s after each start, median over the starts; loaded, on the last start after ${config.duration} s of GET by id then ${config.duration} s of POST (after ${config.warmup} s warm-up each) at ${r.connections} connections.`,
+    '',
+    '| engine | runtime | ready ms (median) | starts ms | first start ms | idle RSS | idle peak | loaded RSS | loaded peak | GET req/s | POST req/s | load avg |',
+    '| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...r.variants.map(
+      (v) =>
+        `| ${v.engine === 'postgres' ? 'PostgreSQL' : 'PGlite'} | ${v.runtime} | **${int(v.medianStartMs)}** | ${v.startsMs.map(int).join(', ')} | ${int(v.firstStartMs)} | **${v.idle.rss}** | ${v.idle.hwm} | **${v.loaded.rss}** | ${v.loaded.hwm} | ${int(v.retrieve.requestsPerSecond)} | ${int(v.create.requestsPerSecond)} | ${v.loadAverage.toFixed(1)} |`,
+    ),
+    '',
+  ];
 }
 
 function csvMarkdown(c: CsvBenchReport): string[] {

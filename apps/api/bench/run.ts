@@ -12,30 +12,44 @@ import { renderMarkdown, type BenchReport } from './report.js';
 import { runWebhooksBench, type WebhooksBenchReport } from './webhooks.js';
 import { runDuplicatesBench, type DuplicatesBenchReport } from './duplicates.js';
 import { runCsvBench, type CsvBenchReport } from './csv.js';
+import { runProcessesBench, type ProcessesBenchReport } from './processes.js';
+import { runRuntimeBench, type RuntimeBenchReport } from './runtime.js';
 
 /**
  * `pnpm bench`: the API against its ceiling (api.ts) and the billing engine's renewals and empty
  * passes (billing.ts), each on its own database, seeded once and reused; then
  * bench/results/latest.{json,md}; then the events outbox's cost and webhook delivery (webhooks.ts).
  * `--only billing`, `--only webhooks`, `--only duplicates` or `--only csv` (CSV import and export,
- * csv.ts) runs that part alone, `--only list,...` some API scenarios.
+ * csv.ts) runs that part alone, `--only list,...` some API scenarios. `--only processes` runs two
+ * API processes against one (processes.ts), `--only runtime` the tsx and compiled servers' start
+ * and memory (runtime.ts); both on the API's database.
  */
 const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'results');
 const BILLING = 'billing';
 const WEBHOOKS = 'webhooks';
 const DUPLICATES = 'duplicates';
 const CSV = 'csv';
+const PROCESSES = 'processes';
+const RUNTIME = 'runtime';
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const config = readBenchConfig();
 const apiScenarios = config.only.filter(
-  (name) => name !== BILLING && name !== WEBHOOKS && name !== DUPLICATES && name !== CSV,
+  (name) =>
+    name !== BILLING &&
+    name !== WEBHOOKS &&
+    name !== DUPLICATES &&
+    name !== CSV &&
+    name !== PROCESSES &&
+    name !== RUNTIME,
 );
 const runsApi = config.only.length === 0 || apiScenarios.length > 0;
 const runsBilling = config.only.length === 0 || config.only.includes(BILLING);
 const runsWebhooks = config.only.length === 0 || config.only.includes(WEBHOOKS);
 const runsDuplicates = config.only.length === 0 || config.only.includes(DUPLICATES);
 const runsCsv = config.only.length === 0 || config.only.includes(CSV);
+const runsProcesses = config.only.length === 0 || config.only.includes(PROCESSES);
+const runsRuntime = config.only.length === 0 || config.only.includes(RUNTIME);
 const billingOptions = {
   adminUrl: config.adminUrl,
   due: config.billing.due,
@@ -44,7 +58,7 @@ const billingOptions = {
 };
 
 if (config.setupOnly) {
-  if (runsApi) await prepareBenchDatabase({ ...config, log });
+  if (runsApi || runsProcesses || runsRuntime) await prepareBenchDatabase({ ...config, log });
   if (runsBilling) await prepareBillingDatabase(billingOptions);
   process.exit(0);
 }
@@ -54,6 +68,27 @@ let api: ApiBenchReport | null = null;
 if (runsApi) {
   const database = await prepareBenchDatabase({ ...config, log });
   api = await runApiBench(config, database, apiScenarios, log);
+}
+let processes: ProcessesBenchReport | null = null;
+if (runsProcesses) {
+  processes = await runProcessesBench({
+    database: await prepareBenchDatabase({ ...config, log }),
+    connections: config.connections,
+    duration: config.duration,
+    warmup: config.warmup,
+    log,
+  });
+}
+let runtime: RuntimeBenchReport | null = null;
+if (runsRuntime) {
+  runtime = await runRuntimeBench({
+    database: await prepareBenchDatabase({ ...config, log }),
+    starts: config.runtimeStarts,
+    connections: config.connections,
+    duration: config.duration,
+    warmup: config.warmup,
+    log,
+  });
 }
 let billing: BillingBenchReport | null = null;
 if (runsBilling) {
@@ -121,6 +156,8 @@ const report: BenchReport = {
     only: config.only,
   },
   api,
+  processes,
+  runtime,
   billing,
   webhooks,
   duplicates,
