@@ -686,19 +686,19 @@ describe('payment schedules: queries for billing and customer deletion', () => {
         );
 
     await settle(0, 'succeeded');
-    expect(await refreshScheduleStatus(db, schedule.id)).toBe(false);
+    expect(await refreshScheduleStatus(db, scope.accountId, schedule.id)).toBe(false);
     expect((await retrievePaymentSchedule(db, scope, schedule.id)).status).toBe('active');
     await settle(1, 'failed');
-    expect(await refreshScheduleStatus(db, schedule.id)).toBe(true);
+    expect(await refreshScheduleStatus(db, scope.accountId, schedule.id)).toBe(true);
     expect((await retrievePaymentSchedule(db, scope, schedule.id)).status).toBe('completed');
-    expect(await refreshScheduleStatus(db, schedule.id)).toBe(false);
+    expect(await refreshScheduleStatus(db, scope.accountId, schedule.id)).toBe(false);
 
     // A canceled schedule stays canceled, and canceling a completed one changes nothing.
     const { schedule: other } = await scheduleFor([{ amount: 10, dueAt: inDays(1) }]);
     await http(server, 'POST', `/v1/payment_schedules/${other.id}/cancel`, {
       key: account.testKey,
     });
-    expect(await refreshScheduleStatus(db, other.id)).toBe(false);
+    expect(await refreshScheduleStatus(db, scope.accountId, other.id)).toBe(false);
     expect((await retrievePaymentSchedule(db, scope, other.id)).status).toBe('canceled');
     const completed = await http(server, 'POST', `/v1/payment_schedules/${schedule.id}/cancel`, {
       key: account.testKey,

@@ -74,6 +74,20 @@ type DueRow = SubscriptionRow & {
   customerDefaultPaymentMethodId: string | null;
 };
 
+/**
+ * A join of two of an account's rows by id: keys lead with account_id (migration 0013), so the
+ * join names the account too, and stays on one shard when tables are distributed by account.
+ */
+const sameAccount = (
+  child: { accountId: PgColumn },
+  childId: PgColumn,
+  parent: { accountId: PgColumn; id: PgColumn },
+) => and(eq(parent.accountId, child.accountId), eq(parent.id, childId));
+
+/** One of an account's rows by id, as its primary key (account_id, id) finds it. */
+const byKey = (table: { accountId: PgColumn; id: PgColumn }, accountId: string, id: string) =>
+  and(eq(table.accountId, accountId), eq(table.id, id));
+
 /** The pass's scope as a condition: one account and environment, or every one. */
 const scoped = (table: { accountId: PgColumn; livemode: PgColumn }, scope: Scope | undefined) =>
   scope ? inScope(table, scope) : undefined;
@@ -132,7 +146,7 @@ async function claimDueSubscriptions(
     const due = await tx
       .select(dueColumns)
       .from(subscriptions)
-      .innerJoin(customers, eq(customers.id, subscriptions.customerId))
+      .innerJoin(customers, sameAccount(subscriptions, subscriptions.customerId, customers))
       .where(
         and(scoped(subscriptions, options.scope), lte(subscriptions.nextBillingAt, options.at)),
       )
@@ -148,7 +162,7 @@ async function claimDueSubscriptions(
         const [ended] = await tx
           .update(subscriptions)
           .set(stateColumns(afterPeriodEnd(state)))
-          .where(eq(subscriptions.id, row.id))
+          .where(byKey(subscriptions, row.accountId, row.id))
           .returning(subscriptionColumns);
         if (ended) {
           const scope = { accountId: row.accountId, livemode: row.livemode };
@@ -162,7 +176,7 @@ async function claimDueSubscriptions(
         await tx
           .update(subscriptions)
           .set({ nextBillingAt: null, updatedAt: sql`now()` })
-          .where(eq(subscriptions.id, row.id));
+          .where(byKey(subscriptions, row.accountId, row.id));
       }
     }
     return { seen: due.length, attempts, canceled };
@@ -175,21 +189,25 @@ async function claimDueSubscriptions(
  */
 export async function chargeFirstPeriod(
   tx: Executor,
+  scope: Scope,
   subscriptionId: string,
   options: Pick<BillingOptions, 'at' | 'decide'> & { outbox: Outbox },
 ): Promise<void> {
   const [row] = await tx
     .select(dueColumns)
     .from(subscriptions)
-    .innerJoin(customers, eq(customers.id, subscriptions.customerId))
-    .where(eq(subscriptions.id, subscriptionId))
+    .innerJoin(customers, sameAccount(subscriptions, subscriptions.customerId, customers))
+    .where(and(inScope(subscriptions, scope), eq(subscriptions.id, subscriptionId)))
     .for('update', { of: subscriptions });
   if (!row) throw new Error(`subscription ${subscriptionId} vanished before its first charge`);
   const action = dueAction(stateOf(row), options.at);
   if (action.kind !== 'charge') return;
   const attemptId = await recordAttempt(tx, row, action.periodIndex, action.attempt, options.at);
   const [attempt] = attemptId
-    ? await tx.select().from(billingAttempts).where(eq(billingAttempts.id, attemptId))
+    ? await tx
+        .select()
+        .from(billingAttempts)
+        .where(byKey(billingAttempts, scope.accountId, attemptId))
     : [];
   if (!attempt) throw new Error(`first charge of ${subscriptionId} was already recorded`);
   // The caller announces the subscription as this leaves it (`subscription.created`).
@@ -241,8 +259,11 @@ async function claimDueScheduleItems(db: Executor, options: BillingOptions, limi
         currency: paymentSchedules.currency,
       })
       .from(paymentScheduleItems)
-      .innerJoin(paymentSchedules, eq(paymentSchedules.id, paymentScheduleItems.scheduleId))
-      .innerJoin(customers, eq(customers.id, paymentSchedules.customerId))
+      .innerJoin(
+        paymentSchedules,
+        sameAccount(paymentScheduleItems, paymentScheduleItems.scheduleId, paymentSchedules),
+      )
+      .innerJoin(customers, sameAccount(paymentSchedules, paymentSchedules.customerId, customers))
       .where(
         and(
           scoped(paymentScheduleItems, options.scope),
@@ -253,7 +274,12 @@ async function claimDueScheduleItems(db: Executor, options: BillingOptions, limi
             tx
               .select({ one: sql`1` })
               .from(billingAttempts)
-              .where(eq(billingAttempts.scheduleItemId, paymentScheduleItems.id)),
+              .where(
+                and(
+                  eq(billingAttempts.accountId, paymentScheduleItems.accountId),
+                  eq(billingAttempts.scheduleItemId, paymentScheduleItems.id),
+                ),
+              ),
           ),
         ),
       )
@@ -330,7 +356,7 @@ async function finishAttempt(
     currency: attempt.currency,
   });
   const scheduleId = attempt.scheduleItemId
-    ? await scheduleOfItem(tx, attempt.scheduleItemId)
+    ? await scheduleOfItem(tx, attempt.accountId, attempt.scheduleItemId)
     : null;
   const [payment] = await tx
     .insert(payments)
@@ -369,11 +395,11 @@ async function finishAttempt(
       paymentId: payment.id,
       completedAt: sql`now()`,
     })
-    .where(eq(billingAttempts.id, attempt.id));
+    .where(byKey(billingAttempts, attempt.accountId, attempt.id));
 
   let canceledSubscription = false;
   if (attempt.subscriptionId !== null && attempt.periodIndex !== null && attempt.attempt !== null) {
-    const advanced = await advanceSubscription(tx, attempt.subscriptionId, {
+    const advanced = await advanceSubscription(tx, attempt.accountId, attempt.subscriptionId, {
       periodIndex: attempt.periodIndex,
       attempt: attempt.attempt,
       failureCode: outcome.failureCode,
@@ -387,8 +413,8 @@ async function finishAttempt(
     await tx
       .update(paymentScheduleItems)
       .set({ status: outcome.status, paymentId: payment.id })
-      .where(eq(paymentScheduleItems.id, attempt.scheduleItemId));
-    await refreshScheduleStatus(tx, scheduleId);
+      .where(byKey(paymentScheduleItems, attempt.accountId, attempt.scheduleItemId));
+    await refreshScheduleStatus(tx, attempt.accountId, scheduleId);
   }
   await options.outbox.record(tx, scope, changes);
   return { id: attempt.id, failureCode: outcome.failureCode, canceledSubscription };
@@ -400,6 +426,7 @@ async function finishAttempt(
  */
 async function advanceSubscription(
   tx: Executor,
+  accountId: string,
   subscriptionId: string,
   charge: {
     periodIndex: number;
@@ -412,7 +439,7 @@ async function advanceSubscription(
   const [row] = await tx
     .select(subscriptionColumns)
     .from(subscriptions)
-    .where(eq(subscriptions.id, subscriptionId))
+    .where(byKey(subscriptions, accountId, subscriptionId))
     .for('update');
   if (!row) throw new Error(`billing attempt for a missing subscription ${subscriptionId}`);
   // Canceled while its charge was in flight: the payment is recorded, the subscription stays ended.
@@ -420,7 +447,7 @@ async function advanceSubscription(
     const [after] = await tx
       .update(subscriptions)
       .set({ latestPaymentId: charge.paymentId, updatedAt: sql`now()` })
-      .where(eq(subscriptions.id, subscriptionId))
+      .where(byKey(subscriptions, accountId, subscriptionId))
       .returning(subscriptionColumns);
     return { canceled: false, changes: after ? subscriptionChanges(row, after) : [] };
   }
@@ -428,7 +455,7 @@ async function advanceSubscription(
   const [after] = await tx
     .update(subscriptions)
     .set({ ...stateColumns(next), latestPaymentId: charge.paymentId })
-    .where(eq(subscriptions.id, subscriptionId))
+    .where(byKey(subscriptions, accountId, subscriptionId))
     .returning(subscriptionColumns);
   return {
     canceled: next.status === 'canceled',
@@ -448,10 +475,14 @@ function subscriptionChanges(beforeRow: SubscriptionRow, afterRow: SubscriptionR
   return updateOf('subscription.updated', before, after, after.customer);
 }
 
-async function scheduleOfItem(tx: Executor, itemId: string): Promise<string | null> {
+async function scheduleOfItem(
+  tx: Executor,
+  accountId: string,
+  itemId: string,
+): Promise<string | null> {
   const [item] = await tx
     .select({ scheduleId: paymentScheduleItems.scheduleId })
     .from(paymentScheduleItems)
-    .where(eq(paymentScheduleItems.id, itemId));
+    .where(byKey(paymentScheduleItems, accountId, itemId));
   return item?.scheduleId ?? null;
 }

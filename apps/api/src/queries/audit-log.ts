@@ -76,7 +76,13 @@ export async function listAuditEntries(db: Executor, scope: Scope, params: Audit
   const rows = await db
     .select(entryColumns)
     .from(auditLog)
-    .leftJoin(auditLogChanges, eq(auditLogChanges.entryId, auditLog.id))
+    .leftJoin(
+      auditLogChanges,
+      and(
+        eq(auditLogChanges.accountId, auditLog.accountId),
+        eq(auditLogChanges.entryId, auditLog.id),
+      ),
+    )
     .where(
       and(
         inAuditScope(scope),

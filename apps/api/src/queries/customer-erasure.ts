@@ -43,7 +43,7 @@ export async function scrubPaymentsAndSubscriptions(
     (rows) => sql`
       update payments set description = r.description, metadata = r.metadata
       from json_to_recordset(${rows}::json) as r(id text, description text, metadata jsonb)
-      where payments.id = r.id`,
+      where payments.account_id = ${scope.accountId} and payments.id = r.id`,
     changedPayments,
   );
   const subscriptionRows = await tx
@@ -55,7 +55,7 @@ export async function scrubPaymentsAndSubscriptions(
     (rows) => sql`
       update subscriptions set metadata = r.metadata
       from json_to_recordset(${rows}::json) as r(id text, metadata jsonb)
-      where subscriptions.id = r.id`,
+      where subscriptions.account_id = ${scope.accountId} and subscriptions.id = r.id`,
     subscriptionRows.flatMap((row) => {
       const metadata = scrubber.scrub(row.metadata);
       return sameJson(metadata, row.metadata) ? [] : [{ id: row.id, metadata }];
@@ -80,7 +80,7 @@ export async function scrubEvents(tx: Executor, scope: Scope, id: string, scrubb
     (changed) => sql`
       update events set data = r.data
       from json_to_recordset(${changed}::json) as r(id text, data json)
-      where events.id = r.id`,
+      where events.account_id = ${scope.accountId} and events.id = r.id`,
     rows.flatMap((row) => {
       const data = scrubber.scrub(row.data);
       return sameJson(data, row.data) ? [] : [{ id: row.id, data }];
@@ -136,7 +136,7 @@ export async function scrubDeliveryLog(tx: Executor, scope: Scope, id: string, s
     await tx.execute(sql`
       select attempt.id, attempt.response_excerpt as excerpt, attempt.error
       from webhook_delivery_attempts attempt
-      join events event on event.id = attempt.event_id
+      join events event on event.account_id = attempt.account_id and event.id = attempt.event_id
       where event.account_id = ${scope.accountId} and event.livemode = ${scope.livemode}
         and event.customer_id = ${id}
         and (attempt.response_excerpt is not null or attempt.error is not null)`),
@@ -146,7 +146,7 @@ export async function scrubDeliveryLog(tx: Executor, scope: Scope, id: string, s
     (changed) => sql`
       update webhook_delivery_attempts set response_excerpt = r.excerpt, error = r.error
       from json_to_recordset(${changed}::json) as r(id text, excerpt text, error text)
-      where webhook_delivery_attempts.id = r.id`,
+      where webhook_delivery_attempts.account_id = ${scope.accountId} and webhook_delivery_attempts.id = r.id`,
     rows.flatMap((row) => {
       const excerpt = row.excerpt === null ? null : scrubber.text(row.excerpt);
       const error = row.error === null ? null : scrubber.text(row.error);

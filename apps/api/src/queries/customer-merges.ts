@@ -233,7 +233,13 @@ async function moveBelongings(
   await tx
     .select({ id: paymentScheduleItems.id })
     .from(paymentScheduleItems)
-    .innerJoin(paymentSchedules, eq(paymentSchedules.id, paymentScheduleItems.scheduleId))
+    .innerJoin(
+      paymentSchedules,
+      and(
+        eq(paymentSchedules.accountId, paymentScheduleItems.accountId),
+        eq(paymentSchedules.id, paymentScheduleItems.scheduleId),
+      ),
+    )
     .where(and(schedulesOfMerged, eq(paymentScheduleItems.status, 'scheduled')))
     .orderBy(asc(paymentScheduleItems.id))
     .for('update', { of: paymentScheduleItems });
@@ -248,7 +254,7 @@ async function moveBelongings(
   // payment would land on a merged customer): NOWAIT fails the attempt, and the merge starts over.
   const lateAttempts = await tx.execute(sql`
     update billing_attempts set customer_id = ${survivor.id}
-    where id in (
+    where account_id = ${scope.accountId} and id in (
       select id from billing_attempts
       where account_id = ${scope.accountId} and livemode = ${scope.livemode}
         and customer_id in ${fromIds} and state = 'pending'

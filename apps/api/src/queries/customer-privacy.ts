@@ -177,7 +177,13 @@ async function auditEntriesOfCustomer(
   const rows = await db
     .select(entryColumns)
     .from(auditLog)
-    .leftJoin(auditLogChanges, eq(auditLogChanges.entryId, auditLog.id))
+    .leftJoin(
+      auditLogChanges,
+      and(
+        eq(auditLogChanges.accountId, auditLog.accountId),
+        eq(auditLogChanges.entryId, auditLog.id),
+      ),
+    )
     .where(and(inAuditScope(scope), eq(auditLog.customerId, customerId)))
     .orderBy(desc(auditLog.createdAt), desc(auditLog.id));
   return rows.map(toAuditEntry);

@@ -134,7 +134,13 @@ async function personalValuesOf(tx: Executor, scope: Scope, current: CustomerRow
   const changeRows = await tx
     .select({ changes: auditLogChanges.changes })
     .from(auditLogChanges)
-    .innerJoin(auditLog, eq(auditLog.id, auditLogChanges.entryId))
+    .innerJoin(
+      auditLog,
+      and(
+        eq(auditLogChanges.accountId, auditLog.accountId),
+        eq(auditLogChanges.entryId, auditLog.id),
+      ),
+    )
     .where(
       and(
         eq(auditLog.accountId, scope.accountId),

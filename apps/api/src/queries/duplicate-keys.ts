@@ -1,4 +1,4 @@
-import { and, asc, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, isNull, or, sql } from 'drizzle-orm';
 import { mailboxIdentity, nameKey } from '@peasswap/domain';
 import type { Executor } from '../db/client.js';
 import { customers } from '../db/schema/index.js';
@@ -10,7 +10,7 @@ export function duplicateKeysOf(customer: { email: string; name: string }) {
 
 /**
  * Fill the duplicate keys of customers written before they existed (migration 0011): walked in
- * id order, a batch per statement, so a large table is never one long lock nor read twice. Run
+ * primary-key order (account_id, id), a batch per statement, so a large table is never one long lock nor read twice. Run
  * after migrating, by the server and by `pnpm cli migrate`; once all are filled, a run is one look
  * that finds nothing to do.
  */
@@ -19,29 +19,39 @@ export async function backfillDuplicateKeys(db: Executor, batchSize = 2_000): Pr
   const [any] = await db.select({ id: customers.id }).from(customers).where(missing).limit(1);
   if (!any) return 0;
   let filled = 0;
-  let after = '';
+  let after = { accountId: '', id: '' };
   for (;;) {
     const batch = await db
-      .select({ id: customers.id, email: customers.email, name: customers.name })
+      .select({
+        accountId: customers.accountId,
+        id: customers.id,
+        email: customers.email,
+        name: customers.name,
+      })
       .from(customers)
-      .where(and(gt(customers.id, after), missing))
-      .orderBy(asc(customers.id))
+      .where(
+        and(
+          sql`(${customers.accountId}, ${customers.id}) > (${after.accountId}, ${after.id})`,
+          missing,
+        ),
+      )
+      .orderBy(asc(customers.accountId), asc(customers.id))
       .limit(batchSize);
     const last = batch.at(-1);
     if (!last) return filled;
     const values = sql.join(
       batch.map((row) => {
         const keys = duplicateKeysOf(row);
-        return sql`(${row.id}, ${keys.mailboxIdentity}, ${keys.nameKey})`;
+        return sql`(${row.accountId}, ${row.id}, ${keys.mailboxIdentity}, ${keys.nameKey})`;
       }),
       sql`, `,
     );
     await db.execute(sql`
       update customers set mailbox_identity = v.mailbox_identity, name_key = v.name_key
-      from (values ${values}) as v(id, mailbox_identity, name_key)
-      where customers.id = v.id`);
+      from (values ${values}) as v(account_id, id, mailbox_identity, name_key)
+      where customers.account_id = v.account_id and customers.id = v.id`);
     filled += batch.length;
-    after = last.id;
+    after = { accountId: last.accountId, id: last.id };
     if (batch.length < batchSize) return filled;
   }
 }

@@ -84,7 +84,7 @@ export async function findCustomerDuplicates(
                         and s.deleted_at is null and s.phone = t.phone
                       limit ${MAX_SHARED_KEY + 1}) as sharing) <= ${MAX_SHARED_KEY}
                then t.phone end as phone
-        from customers t where t.id = ${id}
+        from customers t where t.account_id = ${accountId} and t.id = ${id}
       ), cards as (
         select fingerprint from payment_methods own
         where own.account_id = ${accountId} and own.livemode = ${livemode}
@@ -190,7 +190,8 @@ export async function findDuplicateGroups(
             and phone is not null
         union all
         select 'card', pm.fingerprint, pm.customer_id from payment_methods pm
-          join customers c on c.id = pm.customer_id and c.deleted_at is null
+          join customers c
+            on c.account_id = pm.account_id and c.id = pm.customer_id and c.deleted_at is null
           where pm.account_id = ${accountId} and pm.livemode = ${livemode}
             and pm.detached_at is null
       ) keys

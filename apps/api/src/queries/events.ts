@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lt } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import {
   DomainError,
   eventTypesMatching,
@@ -132,14 +132,15 @@ export async function purgeExpiredEvents(db: Executor, now: Date, batchSize = 50
   let purged = 0;
   // In batches, so a backlog never becomes one long transaction holding millions of row locks.
   for (;;) {
+    // By the whole key (account_id, id): the purge spans every account.
     const batch = db
-      .select({ id: events.id })
+      .select({ accountId: events.accountId, id: events.id })
       .from(events)
       .where(lt(events.createdAt, cutoff))
       .limit(batchSize);
     const removed = await db
       .delete(events)
-      .where(inArray(events.id, batch))
+      .where(sql`(${events.accountId}, ${events.id}) in ${batch}`)
       .returning({ id: events.id });
     purged += removed.length;
     if (removed.length < batchSize) return purged;

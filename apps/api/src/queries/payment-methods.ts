@@ -189,7 +189,7 @@ export async function attachPaymentMethod(
     const [attached] = await tx
       .update(paymentMethods)
       .set({ customerId })
-      .where(eq(paymentMethods.id, id))
+      .where(and(inScope(paymentMethods, scope), eq(paymentMethods.id, id)))
       .returning(paymentMethodColumns);
     if (!attached) throw paymentMethodMissing(id);
     const paymentMethod = toPaymentMethod(attached);
@@ -232,7 +232,7 @@ export async function detachPaymentMethod(
     const [done] = await tx
       .update(paymentMethods)
       .set({ detachedAt: sql`now()` })
-      .where(eq(paymentMethods.id, id))
+      .where(and(inScope(paymentMethods, scope), eq(paymentMethods.id, id)))
       .returning(paymentMethodColumns);
     if (!done) throw paymentMethodMissing(id);
     const cleared = await tx

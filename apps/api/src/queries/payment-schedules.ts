@@ -239,7 +239,12 @@ async function cancelRemaining(tx: Executor, scope: Scope, scheduleIds: string[]
           tx
             .select({ one: sql`1` })
             .from(billingAttempts)
-            .where(eq(billingAttempts.scheduleItemId, paymentScheduleItems.id)),
+            .where(
+              and(
+                eq(billingAttempts.accountId, paymentScheduleItems.accountId),
+                eq(billingAttempts.scheduleItemId, paymentScheduleItems.id),
+              ),
+            ),
         ),
       ),
     );
@@ -315,12 +320,17 @@ export async function cancelSchedulesOfCustomer(
  * For billing, after it settles an item: an active schedule with no `scheduled` item left is
  * `completed` (a canceled one stays canceled). Answers whether it completed the schedule now.
  */
-export async function refreshScheduleStatus(tx: Executor, scheduleId: string): Promise<boolean> {
+export async function refreshScheduleStatus(
+  tx: Executor,
+  accountId: string,
+  scheduleId: string,
+): Promise<boolean> {
   const completed = await tx
     .update(paymentSchedules)
     .set({ status: 'completed', updatedAt: sql`now()` })
     .where(
       and(
+        eq(paymentSchedules.accountId, accountId),
         eq(paymentSchedules.id, scheduleId),
         eq(paymentSchedules.status, 'active'),
         notExists(
@@ -329,6 +339,7 @@ export async function refreshScheduleStatus(tx: Executor, scheduleId: string): P
             .from(paymentScheduleItems)
             .where(
               and(
+                eq(paymentScheduleItems.accountId, accountId),
                 eq(paymentScheduleItems.scheduleId, scheduleId),
                 eq(paymentScheduleItems.status, 'scheduled'),
               ),

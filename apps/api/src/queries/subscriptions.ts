@@ -241,7 +241,7 @@ export async function updateSubscription(
         ...(metadata !== undefined && { metadata }),
         updatedAt: sql`now()`,
       })
-      .where(eq(subscriptions.id, id))
+      .where(and(inScope(subscriptions, scope), eq(subscriptions.id, id)))
       .returning(subscriptionColumns);
     if (!row) throw subscriptionMissing(id);
     const after = toSubscription(row);
@@ -269,7 +269,7 @@ export async function cancelSubscription(
     const [row] = await tx
       .update(subscriptions)
       .set(stateColumns(state))
-      .where(eq(subscriptions.id, id))
+      .where(and(inScope(subscriptions, scope), eq(subscriptions.id, id)))
       .returning(subscriptionColumns);
     if (!row) throw subscriptionMissing(id);
     const canceled = toSubscription(row);
@@ -306,7 +306,7 @@ export async function cancelSubscriptionsOfCustomer(
     const [after] = await tx
       .update(subscriptions)
       .set(stateColumns(cancelNow(stateOf(row), at, 'customer_deleted')))
-      .where(eq(subscriptions.id, row.id))
+      .where(and(inScope(subscriptions, scope), eq(subscriptions.id, row.id)))
       .returning(subscriptionColumns);
     if (after) canceled.push(toSubscription(after));
   }

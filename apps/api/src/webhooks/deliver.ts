@@ -154,8 +154,9 @@ async function claimDue(db: Executor, options: DeliveryOptions, limit: number) {
   }>(
     await db.execute(sql`
       with due as (
-        select d.id from webhook_deliveries d
-        join webhook_endpoints e on e.id = d.endpoint_id and e.status = 'enabled'
+        select d.account_id, d.id from webhook_deliveries d
+        join webhook_endpoints e
+          on e.account_id = d.account_id and e.id = d.endpoint_id and e.status = 'enabled'
         where d.status = 'pending' and d.next_attempt_at <= ${options.at.toISOString()}::timestamptz ${scope}
         order by d.next_attempt_at
         limit ${limit}
@@ -163,7 +164,7 @@ async function claimDue(db: Executor, options: DeliveryOptions, limit: number) {
       )
       update webhook_deliveries d
       set next_attempt_at = ${leaseEnd.toISOString()}::timestamptz, updated_at = now()
-      from due where d.id = due.id
+      from due where d.account_id = due.account_id and d.id = due.id
       returning d.id, d.account_id, d.livemode, d.event_id, d.endpoint_id, d.attempt_count,
         d.created_at
     `),
@@ -186,10 +187,17 @@ async function claimDue(db: Executor, options: DeliveryOptions, limit: number) {
  */
 async function prepare(db: Executor, claimed: Claimed[], at: Date): Promise<Job[]> {
   if (claimed.length === 0) return [];
+  // Keys lead with account_id: naming the claimed accounts lets each lookup use them.
+  const accountIds = [...new Set(claimed.map((d) => d.accountId))];
   const eventRows = await db
     .select()
     .from(events)
-    .where(inArray(events.id, [...new Set(claimed.map((d) => d.eventId))]));
+    .where(
+      and(
+        inArray(events.accountId, accountIds),
+        inArray(events.id, [...new Set(claimed.map((d) => d.eventId))]),
+      ),
+    );
   const endpointRows = await db
     .select({
       id: webhookEndpoints.id,
@@ -202,6 +210,7 @@ async function prepare(db: Executor, claimed: Claimed[], at: Date): Promise<Job[
     .from(webhookEndpoints)
     .where(
       and(
+        inArray(webhookEndpoints.accountId, accountIds),
         inArray(webhookEndpoints.id, [...new Set(claimed.map((d) => d.endpointId))]),
         eq(webhookEndpoints.status, 'enabled'),
       ),
@@ -271,6 +280,7 @@ async function recordAttempt(
         })
         .where(
           and(
+            eq(webhookDeliveries.accountId, delivery.accountId),
             eq(webhookDeliveries.id, delivery.id),
             eq(webhookDeliveries.attemptCount, delivery.attemptCount),
           ),
@@ -299,7 +309,7 @@ async function recordAttempt(
         .onConflictDoNothing()
         .returning({ id: webhookDeliveryAttempts.id });
       if (inserted.length === 0) throw new AlreadyRecorded();
-      await updateEndpointHealth(tx, delivery.endpointId, outcome, at);
+      await updateEndpointHealth(tx, delivery, outcome, at);
     });
   } catch (error) {
     if (error instanceof AlreadyRecorded) return undefined;
@@ -311,29 +321,33 @@ async function recordAttempt(
 /** The endpoint after an attempt (see endpointAfterAttempt): healthy, failing, or disabled. */
 async function updateEndpointHealth(
   tx: Executor,
-  endpointId: string,
+  delivery: Pick<Claimed, 'accountId' | 'endpointId'>,
   outcome: SendOutcome,
   at: Date,
 ): Promise<void> {
+  const endpoint = and(
+    eq(webhookEndpoints.accountId, delivery.accountId),
+    eq(webhookEndpoints.id, delivery.endpointId),
+  );
   if (outcome.succeeded) {
     // Most attempts succeed to a healthy endpoint: no write, and no lock, for those.
     await tx
       .update(webhookEndpoints)
       .set({ failingSince: null, updatedAt: sql`now()` })
-      .where(and(eq(webhookEndpoints.id, endpointId), isNotNull(webhookEndpoints.failingSince)));
+      .where(and(endpoint, isNotNull(webhookEndpoints.failingSince)));
     return;
   }
-  const [endpoint] = await tx
+  const [health] = await tx
     .select({ failingSince: webhookEndpoints.failingSince, status: webhookEndpoints.status })
     .from(webhookEndpoints)
-    .where(eq(webhookEndpoints.id, endpointId))
+    .where(endpoint)
     .for('update');
-  if (!endpoint || endpoint.status !== 'enabled') return;
+  if (!health || health.status !== 'enabled') return;
   const next = endpointAfterAttempt(
-    { failingSince: endpoint.failingSince },
+    { failingSince: health.failingSince },
     { succeeded: false, statusCode: outcome.statusCode, at },
   );
-  if (!next.disable && next.failingSince?.getTime() === endpoint.failingSince?.getTime()) return;
+  if (!next.disable && next.failingSince?.getTime() === health.failingSince?.getTime()) return;
   await tx
     .update(webhookEndpoints)
     .set({
@@ -341,5 +355,5 @@ async function updateEndpointHealth(
       updatedAt: sql`now()`,
       ...(next.disable && { status: 'disabled', disabledReason: next.disable, disabledAt: at }),
     })
-    .where(eq(webhookEndpoints.id, endpointId));
+    .where(endpoint);
 }

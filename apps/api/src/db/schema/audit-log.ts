@@ -1,5 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  foreignKey,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 import { accounts } from './accounts.js';
 
 export const AUDIT_ACTOR_TYPES = ['api_key', 'user', 'system'] as const;
@@ -19,7 +28,7 @@ export const AUDIT_ACTOR_TYPES = ['api_key', 'user', 'system'] as const;
 export const auditLog = pgTable(
   'audit_log',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     accountId: text('account_id')
       .notNull()
       .references(() => accounts.id),
@@ -45,6 +54,7 @@ export const auditLog = pgTable(
       .default(sql`clock_timestamp()`),
   },
   (table) => [
+    primaryKey({ name: 'audit_log_pkey', columns: [table.accountId, table.id] }),
     index('audit_log_created_idx').on(table.accountId, table.createdAt, table.id),
     index('audit_log_object_idx').on(table.accountId, table.objectId, table.createdAt, table.id),
     index('audit_log_actor_idx').on(table.accountId, table.actorId, table.createdAt, table.id),
@@ -64,9 +74,7 @@ export const auditLog = pgTable(
 export const auditLogChanges = pgTable(
   'audit_log_changes',
   {
-    entryId: text('entry_id')
-      .primaryKey()
-      .references(() => auditLog.id),
+    entryId: text('entry_id').notNull(),
     accountId: text('account_id')
       .notNull()
       .references(() => accounts.id),
@@ -76,6 +84,12 @@ export const auditLogChanges = pgTable(
       .notNull(),
   },
   (table) => [
+    primaryKey({ name: 'audit_log_changes_pkey', columns: [table.accountId, table.entryId] }),
+    foreignKey({
+      name: 'audit_log_changes_entry_id_fk',
+      columns: [table.accountId, table.entryId],
+      foreignColumns: [auditLog.accountId, auditLog.id],
+    }),
     index('audit_log_changes_customer_idx')
       .on(table.accountId, table.customerId)
       .where(sql`${table.customerId} is not null`),

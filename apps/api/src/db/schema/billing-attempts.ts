@@ -1,9 +1,11 @@
 import { sql } from 'drizzle-orm';
 import {
   check,
+  foreignKey,
   index,
   integer,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   unique,
@@ -23,12 +25,12 @@ import { subscriptions } from './subscriptions.js';
 export const billingAttempts = pgTable(
   'billing_attempts',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     ...ownedColumns,
-    subscriptionId: text('subscription_id').references(() => subscriptions.id),
+    subscriptionId: text('subscription_id'),
     periodIndex: integer('period_index'),
     attempt: integer('attempt'),
-    scheduleItemId: text('schedule_item_id').references(() => paymentScheduleItems.id),
+    scheduleItemId: text('schedule_item_id'),
     idempotencyKey: text('idempotency_key').notNull(),
     customerId: text('customer_id').notNull(),
     paymentMethodId: text('payment_method_id'),
@@ -43,17 +45,29 @@ export const billingAttempts = pgTable(
     completedAt: timestamp('completed_at', { withTimezone: true }),
   },
   (table) => [
-    unique('billing_attempts_idempotency_key').on(table.idempotencyKey),
+    primaryKey({ name: 'billing_attempts_pkey', columns: [table.accountId, table.id] }),
+    foreignKey({
+      name: 'billing_attempts_subscription_id_fk',
+      columns: [table.accountId, table.subscriptionId],
+      foreignColumns: [subscriptions.accountId, subscriptions.id],
+    }),
+    foreignKey({
+      name: 'billing_attempts_schedule_item_id_fk',
+      columns: [table.accountId, table.scheduleItemId],
+      foreignColumns: [paymentScheduleItems.accountId, paymentScheduleItems.id],
+    }),
+    unique('billing_attempts_idempotency_key').on(table.accountId, table.idempotencyKey),
     unique('billing_attempts_subscription_attempt_key').on(
+      table.accountId,
       table.subscriptionId,
       table.periodIndex,
       table.attempt,
     ),
     uniqueIndex('billing_attempts_period_paid_key')
-      .on(table.subscriptionId, table.periodIndex)
+      .on(table.accountId, table.subscriptionId, table.periodIndex)
       .where(sql`${table.state} = 'succeeded'`),
-    unique('billing_attempts_schedule_item_key').on(table.scheduleItemId),
-    unique('billing_attempts_payment_key').on(table.paymentId),
+    unique('billing_attempts_schedule_item_key').on(table.accountId, table.scheduleItemId),
+    unique('billing_attempts_payment_key').on(table.accountId, table.paymentId),
     index('billing_attempts_pending_idx')
       .on(table.createdAt)
       .where(sql`${table.state} = 'pending'`),

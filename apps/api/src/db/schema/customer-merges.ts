@@ -1,4 +1,12 @@
-import { index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  foreignKey,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 import { ownedColumns } from './columns.js';
 import { customers } from './customers.js';
 
@@ -10,11 +18,9 @@ import { customers } from './customers.js';
 export const customerMerges = pgTable(
   'customer_merges',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     ...ownedColumns,
-    survivorId: text('survivor_id')
-      .notNull()
-      .references(() => customers.id),
+    survivorId: text('survivor_id').notNull(),
     mergedIds: text('merged_ids').array().notNull(),
     moved: jsonb('moved').$type<Record<string, string[]>>().notNull(),
     fields: jsonb('fields').$type<Record<string, unknown>>().notNull().default({}),
@@ -24,6 +30,12 @@ export const customerMerges = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
+    primaryKey({ name: 'customer_merges_pkey', columns: [table.accountId, table.id] }),
+    foreignKey({
+      name: 'customer_merges_survivor_id_fk',
+      columns: [table.accountId, table.survivorId],
+      foreignColumns: [customers.accountId, customers.id],
+    }),
     index('customer_merges_survivor_idx').on(
       table.accountId,
       table.livemode,

@@ -1,5 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, numeric, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  check,
+  foreignKey,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 import { ownedColumns } from './columns.js';
 import { customers } from './customers.js';
 
@@ -13,9 +22,7 @@ export const customerPaymentTotals = pgTable(
   'customer_payment_totals',
   {
     ...ownedColumns,
-    customerId: text('customer_id')
-      .notNull()
-      .references(() => customers.id),
+    customerId: text('customer_id').notNull(),
     currency: text('currency').notNull(),
     succeededCount: bigint('succeeded_count', { mode: 'bigint' }).notNull(),
     total: numeric('total', { precision: 38, scale: 0 }).notNull(),
@@ -23,6 +30,11 @@ export const customerPaymentTotals = pgTable(
   },
   (table) => [
     primaryKey({ columns: [table.accountId, table.livemode, table.customerId, table.currency] }),
+    foreignKey({
+      name: 'customer_payment_totals_customer_id_fk',
+      columns: [table.accountId, table.customerId],
+      foreignColumns: [customers.accountId, customers.id],
+    }),
     check(
       'customer_payment_totals_nonnegative',
       sql`${table.succeededCount} >= 0 and ${table.total} >= 0`,

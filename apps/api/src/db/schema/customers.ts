@@ -1,5 +1,14 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { check, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  check,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { ownedColumns } from './columns.js';
 
 /**
@@ -12,7 +21,7 @@ import { ownedColumns } from './columns.js';
 export const customers = pgTable(
   'customers',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     ...ownedColumns,
     name: text('name').notNull(),
     email: text('email').notNull(),
@@ -49,6 +58,7 @@ export const customers = pgTable(
     redactedAt: timestamp('redacted_at', { withTimezone: true }),
   },
   (table) => [
+    primaryKey({ name: 'customers_pkey', columns: [table.accountId, table.id] }),
     uniqueIndex('customers_live_email_key')
       .on(table.accountId, table.livemode, table.emailIdentity)
       .where(sql`${table.deletedAt} is null`),

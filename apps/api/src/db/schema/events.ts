@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, json, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, json, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { ownedColumns } from './columns.js';
 
 /**
@@ -14,7 +14,7 @@ import { ownedColumns } from './columns.js';
 export const events = pgTable(
   'events',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     ...ownedColumns,
     type: text('type').notNull(),
     /** The customer the event is about (its own change, or its payment's, card's, ...). */
@@ -30,6 +30,7 @@ export const events = pgTable(
       .default(sql`clock_timestamp()`),
   },
   (table) => [
+    primaryKey({ name: 'events_pkey', columns: [table.accountId, table.id] }),
     index('events_created_idx').on(table.accountId, table.livemode, table.createdAt, table.id),
     index('events_type_created_idx').on(
       table.accountId,

@@ -1,5 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  check,
+  foreignKey,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 import { ownedColumns } from './columns.js';
 import { customers } from './customers.js';
 
@@ -17,9 +26,9 @@ import { customers } from './customers.js';
 export const paymentMethods = pgTable(
   'payment_methods',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     ...ownedColumns,
-    customerId: text('customer_id').references(() => customers.id),
+    customerId: text('customer_id'),
     type: text('type', { enum: ['card'] }).notNull(),
     brand: text('brand').notNull(),
     last4: text('last4').notNull(),
@@ -38,6 +47,12 @@ export const paymentMethods = pgTable(
     detachedAt: timestamp('detached_at', { withTimezone: true }),
   },
   (table) => [
+    primaryKey({ name: 'payment_methods_pkey', columns: [table.accountId, table.id] }),
+    foreignKey({
+      name: 'payment_methods_customer_id_fk',
+      columns: [table.accountId, table.customerId],
+      foreignColumns: [customers.accountId, customers.id],
+    }),
     index('payment_methods_customer_created_idx')
       .on(table.accountId, table.livemode, table.customerId, table.createdAt, table.id)
       .where(sql`${table.detachedAt} is null`),

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import {
+  check,
+  foreignKey,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
 import { ownedColumns } from './columns.js';
 import { customers } from './customers.js';
 
@@ -9,11 +19,9 @@ const at = (name: string) => timestamp(name, { withTimezone: true });
 export const paymentSchedules = pgTable(
   'payment_schedules',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     ...ownedColumns,
-    customerId: text('customer_id')
-      .notNull()
-      .references(() => customers.id),
+    customerId: text('customer_id').notNull(),
     paymentMethodId: text('payment_method_id'),
     currency: text('currency').notNull(),
     status: text('status', { enum: ['active', 'completed', 'canceled'] }).notNull(),
@@ -22,6 +30,12 @@ export const paymentSchedules = pgTable(
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
   (table) => [
+    primaryKey({ name: 'payment_schedules_pkey', columns: [table.accountId, table.id] }),
+    foreignKey({
+      name: 'payment_schedules_customer_id_fk',
+      columns: [table.accountId, table.customerId],
+      foreignColumns: [customers.accountId, customers.id],
+    }),
     index('payment_schedules_created_idx').on(
       table.accountId,
       table.livemode,
@@ -47,11 +61,9 @@ export const paymentSchedules = pgTable(
 export const paymentScheduleItems = pgTable(
   'payment_schedule_items',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     ...ownedColumns,
-    scheduleId: text('schedule_id')
-      .notNull()
-      .references(() => paymentSchedules.id),
+    scheduleId: text('schedule_id').notNull(),
     position: integer('position').notNull(),
     amount: integer('amount').notNull(),
     dueAt: at('due_at').notNull(),
@@ -59,7 +71,17 @@ export const paymentScheduleItems = pgTable(
     paymentId: text('payment_id'),
   },
   (table) => [
-    unique('payment_schedule_items_position_key').on(table.scheduleId, table.position),
+    primaryKey({ name: 'payment_schedule_items_pkey', columns: [table.accountId, table.id] }),
+    foreignKey({
+      name: 'payment_schedule_items_schedule_id_fk',
+      columns: [table.accountId, table.scheduleId],
+      foreignColumns: [paymentSchedules.accountId, paymentSchedules.id],
+    }),
+    unique('payment_schedule_items_position_key').on(
+      table.accountId,
+      table.scheduleId,
+      table.position,
+    ),
     index('payment_schedule_items_due_idx')
       .on(table.dueAt)
       .where(sql`${table.status} = 'scheduled'`),

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  check,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
 import { ownedColumns } from './columns.js';
 import { customers } from './customers.js';
 
@@ -10,9 +21,9 @@ import { customers } from './customers.js';
 export const payments = pgTable(
   'payments',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     ...ownedColumns,
-    customerId: text('customer_id').references(() => customers.id),
+    customerId: text('customer_id'),
     amount: integer('amount').notNull(),
     currency: text('currency').notNull(),
     paymentMethodId: text('payment_method_id'),
@@ -23,10 +34,17 @@ export const payments = pgTable(
     /** Set on payments made by billing: the subscription or schedule, and the attempt it was. */
     subscriptionId: text('subscription_id'),
     paymentScheduleId: text('payment_schedule_id'),
-    billingAttemptId: text('billing_attempt_id').unique('payments_billing_attempt_key'),
+    billingAttemptId: text('billing_attempt_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
+    primaryKey({ name: 'payments_pkey', columns: [table.accountId, table.id] }),
+    foreignKey({
+      name: 'payments_customer_id_fk',
+      columns: [table.accountId, table.customerId],
+      foreignColumns: [customers.accountId, customers.id],
+    }),
+    unique('payments_billing_attempt_key').on(table.accountId, table.billingAttemptId),
     index('payments_created_idx').on(table.accountId, table.livemode, table.createdAt, table.id),
     index('payments_customer_created_idx').on(
       table.accountId,

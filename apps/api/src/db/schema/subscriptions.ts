@@ -2,10 +2,12 @@ import { sql } from 'drizzle-orm';
 import {
   boolean,
   check,
+  foreignKey,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
@@ -23,11 +25,9 @@ const at = (name: string) => timestamp(name, { withTimezone: true });
 export const subscriptions = pgTable(
   'subscriptions',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     ...ownedColumns,
-    customerId: text('customer_id')
-      .notNull()
-      .references(() => customers.id),
+    customerId: text('customer_id').notNull(),
     defaultPaymentMethodId: text('default_payment_method_id'),
     amount: integer('amount').notNull(),
     currency: text('currency').notNull(),
@@ -56,6 +56,12 @@ export const subscriptions = pgTable(
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
   (table) => [
+    primaryKey({ name: 'subscriptions_pkey', columns: [table.accountId, table.id] }),
+    foreignKey({
+      name: 'subscriptions_customer_id_fk',
+      columns: [table.accountId, table.customerId],
+      foreignColumns: [customers.accountId, customers.id],
+    }),
     index('subscriptions_created_idx').on(
       table.accountId,
       table.livemode,

@@ -3,9 +3,11 @@ import {
   bigint,
   boolean,
   check,
+  foreignKey,
   index,
   integer,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -25,7 +27,7 @@ const at = (name: string) => timestamp(name, { withTimezone: true });
 export const webhookEndpoints = pgTable(
   'webhook_endpoints',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     ...ownedColumns,
     url: text('url').notNull(),
     enabledEvents: text('enabled_events').array().notNull(),
@@ -41,6 +43,7 @@ export const webhookEndpoints = pgTable(
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
   (table) => [
+    primaryKey({ name: 'webhook_endpoints_pkey', columns: [table.accountId, table.id] }),
     index('webhook_endpoints_created_idx').on(
       table.accountId,
       table.livemode,
@@ -70,14 +73,10 @@ export const webhookEndpoints = pgTable(
 export const webhookDeliveries = pgTable(
   'webhook_deliveries',
   {
-    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    id: bigint('id', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
     ...ownedColumns,
-    eventId: text('event_id')
-      .notNull()
-      .references(() => events.id, { onDelete: 'cascade' }),
-    endpointId: text('endpoint_id')
-      .notNull()
-      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    eventId: text('event_id').notNull(),
+    endpointId: text('endpoint_id').notNull(),
     origin: text('origin', { enum: ['event', 'redelivery', 'test'] }).notNull(),
     status: text('status', { enum: ['pending', 'succeeded', 'failed'] }).notNull(),
     attemptCount: integer('attempt_count').notNull().default(0),
@@ -86,8 +85,19 @@ export const webhookDeliveries = pgTable(
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
   (table) => [
+    primaryKey({ name: 'webhook_deliveries_pkey', columns: [table.accountId, table.id] }),
+    foreignKey({
+      name: 'webhook_deliveries_event_id_fk',
+      columns: [table.accountId, table.eventId],
+      foreignColumns: [events.accountId, events.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'webhook_deliveries_endpoint_id_fk',
+      columns: [table.accountId, table.endpointId],
+      foreignColumns: [webhookEndpoints.accountId, webhookEndpoints.id],
+    }).onDelete('cascade'),
     uniqueIndex('webhook_deliveries_event_endpoint_key')
-      .on(table.eventId, table.endpointId)
+      .on(table.accountId, table.eventId, table.endpointId)
       .where(sql`${table.origin} = 'event'`),
     // The queue: only what is still to be delivered, in the order it is due.
     index('webhook_deliveries_due_idx')
@@ -114,11 +124,9 @@ export const webhookDeliveries = pgTable(
 export const webhookDeliveryAttempts = pgTable(
   'webhook_delivery_attempts',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     ...ownedColumns,
-    deliveryId: bigint('delivery_id', { mode: 'number' })
-      .notNull()
-      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    deliveryId: bigint('delivery_id', { mode: 'number' }).notNull(),
     endpointId: text('endpoint_id').notNull(),
     eventId: text('event_id').notNull(),
     eventType: text('event_type').notNull(),
@@ -132,7 +140,14 @@ export const webhookDeliveryAttempts = pgTable(
     createdAt: at('created_at').notNull(),
   },
   (table) => [
+    primaryKey({ name: 'webhook_delivery_attempts_pkey', columns: [table.accountId, table.id] }),
+    foreignKey({
+      name: 'webhook_delivery_attempts_delivery_id_fk',
+      columns: [table.accountId, table.deliveryId],
+      foreignColumns: [webhookDeliveries.accountId, webhookDeliveries.id],
+    }).onDelete('cascade'),
     uniqueIndex('webhook_delivery_attempts_delivery_attempt_key').on(
+      table.accountId,
       table.deliveryId,
       table.attempt,
     ),

@@ -56,7 +56,7 @@ export const subscriptionsRouter = router({
           { ...input, defaultPaymentMethod: paymentMethod },
           at,
         );
-        await chargeFirstPeriod(tx, row.id, {
+        await chargeFirstPeriod(tx, ctx.scope, row.id, {
           at,
           decide: processorDecider(ctx.processor),
           outbox: ctx.outbox,
