@@ -22,6 +22,11 @@ const EnvSchema = z.object({
    * Fastify's trustProxy). Unset: the TCP peer is the client, as when nothing sits in front.
    */
   TRUST_PROXY: z.string().min(1).optional(),
+  /**
+   * Where rate-limit counts live: `database` shares them between every server process on the
+   * database, `memory` keeps them per process. Default: `database` on PostgreSQL, `memory` on PGlite.
+   */
+  RATE_LIMIT_STORE: z.enum(['memory', 'database']).optional(),
   RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(100),
   RATE_LIMIT_BURST: z.coerce.number().int().positive().default(200),
   RATE_LIMIT_AUTH_FAILURES_PER_IP: z.coerce

@@ -24,6 +24,7 @@ const app = await buildServer({
   rateLimit: {
     perSecond: env.RATE_LIMIT_PER_SECOND,
     burst: env.RATE_LIMIT_BURST,
+    ...(env.RATE_LIMIT_STORE && { store: env.RATE_LIMIT_STORE }),
     authFailuresPerIp: {
       failures: env.RATE_LIMIT_AUTH_FAILURES_PER_IP,
       windowSeconds: env.RATE_LIMIT_AUTH_FAILURE_WINDOW_SECONDS,

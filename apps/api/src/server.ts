@@ -123,7 +123,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   await app.register(trpcResponseTextPlugin);
   await app.register(authenticationPlugin, { database: options.database });
-  if (options.rateLimit) await app.register(rateLimitPlugin, options.rateLimit);
+  if (options.rateLimit) {
+    await app.register(rateLimitPlugin, { ...options.rateLimit, database: options.database });
+  }
   await app.register(idempotencyPlugin, {
     db,
     cardHashing: hashing,

@@ -16,3 +16,4 @@ export * from './events.js';
 export * from './webhooks.js';
 export * from './customer-merges.js';
 export * from './audit-log.js';
+export * from './rate-limit-counters.js';
