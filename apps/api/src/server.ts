@@ -42,7 +42,7 @@ import { rateLimitPlugin, type RateLimits } from './rest/plugins/rate-limit.js';
 import { requestIdPlugin } from './rest/plugins/request-id.js';
 import { trpcPlugin, trpcResponseTextPlugin } from './rest/plugins/trpc.js';
 import type { Context, DashboardHttp } from './trpc/context.js';
-import { appRouter, createCaller } from './trpc/root.js';
+import { appRouter } from './trpc/root.js';
 import { systemResolver, type HostResolver } from './webhooks/destinations.js';
 import { webhooksPlugin, type WebhookDeliveryConfig } from './webhooks/plugin.js';
 
@@ -158,7 +158,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   // What the edge serves: tRPC and REST (the same procedures), the documents, the dashboard.
   await app.register(trpcPlugin, { createContext });
-  registerRestRoutes(app, restOperations, createCaller, createContext);
+  registerRestRoutes(app, restOperations, createContext);
   // CSV in and out: routes of their own (a text/csv body, a streamed answer), same hooks.
   await app.register(customerCsvRoutes, { createContext });
 

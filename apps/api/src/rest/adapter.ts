@@ -5,9 +5,6 @@ import type { Context } from '../trpc/context.js';
 import { numericFields, type RestOperation } from './operations.js';
 import { replyWithError } from './reply-error.js';
 
-type Caller = (input: unknown) => Promise<unknown>;
-type CallerFactory = (ctx: Context) => unknown;
-
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
 /**
@@ -35,13 +32,23 @@ function bodyInput(body: unknown, operation: RestOperation): unknown {
   return body;
 }
 
-function resolveCaller(caller: unknown, procedurePath: string): Caller {
-  return procedurePath
-    .split('.')
-    .reduce<unknown>(
-      (node, segment) => (node as Record<string, unknown>)[segment],
-      caller,
-    ) as Caller;
+/**
+ * Runs the operation's procedure as tRPC's server-side caller would (its middlewares: auth,
+ * input parsing, output checks, then the resolver), without building a caller proxy and walking
+ * it to the procedure on every request: the route holds the procedure itself.
+ */
+function procedureCall(operation: RestOperation) {
+  const { procedure, procedurePath: path } = operation;
+  const type = procedure._def.type;
+  return (ctx: Context, input: unknown): Promise<unknown> =>
+    procedure({
+      ctx,
+      getRawInput: () => Promise.resolve(input),
+      path,
+      type,
+      signal: undefined,
+      batchIndex: 0,
+    });
 }
 
 /**
@@ -51,12 +58,12 @@ function resolveCaller(caller: unknown, procedurePath: string): Caller {
 export function registerRestRoutes(
   app: FastifyInstance,
   operations: RestOperation[],
-  createCaller: CallerFactory,
   createContext: (request: FastifyRequest) => Context,
 ): void {
   for (const operation of operations) {
     const numeric = numericFields(operation);
     const usesBody = operation.meta.method === 'POST' || operation.meta.method === 'PUT';
+    const call = procedureCall(operation);
     app.route({
       method: operation.meta.method,
       url: operation.meta.path.replace(/\{(\w+)\}/g, ':$1'),
@@ -68,8 +75,7 @@ export function registerRestRoutes(
             ? bodyInput(request.body, operation)
             : queryInput(request.query as Record<string, unknown>, numeric);
           input = fields !== null && typeof fields === 'object' ? { ...fields, ...params } : fields;
-          const call = resolveCaller(createCaller(createContext(request)), operation.procedurePath);
-          return reply.code(200).send(await call(input));
+          return reply.code(200).send(await call(createContext(request), input));
         } catch (error) {
           return replyWithError(request, reply, toApiError(error, input), error);
         }

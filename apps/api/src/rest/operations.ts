@@ -5,6 +5,8 @@ import type { OpenApiMeta } from '../trpc/init.js';
 /** One REST operation: a procedure that declares `meta.openapi`, with its schemas at hand. */
 export interface RestOperation {
   procedurePath: string;
+  /** The procedure itself, called directly by the REST route (no caller proxy per request). */
+  procedure: AnyProcedure;
   meta: OpenApiMeta;
   input: z.ZodType | undefined;
   output: z.ZodType | undefined;
@@ -26,6 +28,7 @@ export function listRestOperations(router: AnyRouter): RestOperation[] {
     return [
       {
         procedurePath,
+        procedure,
         meta,
         input: def.inputs[0] as z.ZodType | undefined,
         output: def.output as z.ZodType | undefined,

@@ -30,16 +30,35 @@ const t = initTRPC
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** DomainErrors leave as TRPCErrors with the code that gives them their HTTP status. */
-const domainErrors = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (!result.ok && result.error.cause instanceof DomainError) {
+/** A DomainError thrown by a later step leaves as the TRPCError that gives it its HTTP status. */
+function domainErrorsAsTrpc<R extends { ok: boolean; error?: { cause?: unknown } }>(result: R): R {
+  if (!result.ok && result.error?.cause instanceof DomainError) {
     throw toTrpcError(result.error.cause);
   }
   return result;
-});
+}
+
+const domainErrors = t.middleware(async ({ next }) => domainErrorsAsTrpc(await next()));
 
 export const publicProcedure = t.procedure.use(domainErrors);
+
+/**
+ * A procedure that `admit`s its caller before anything else runs (it throws a DomainError to
+ * refuse, or answers what it adds to the context), and whose DomainErrors, its own or a later
+ * step's, leave as TRPCErrors. One middleware rather than two: tRPC copies a call's options and
+ * context again for each middleware, a measurable share of a simple read's CPU.
+ */
+function admittedProcedure<Added extends object>(admit: (ctx: Context) => Added) {
+  return t.procedure.use(async ({ ctx, next }) => {
+    let added: Added;
+    try {
+      added = admit(ctx);
+    } catch (error) {
+      throw error instanceof DomainError ? toTrpcError(error) : error;
+    }
+    return domainErrorsAsTrpc(await next({ ctx: added }));
+  });
+}
 
 function notAuthenticated(ctx: Context): DomainError {
   return (
@@ -66,7 +85,7 @@ const notInDashboard = () =>
  * carries the caller's scope.
  */
 export function procedureWith(permission: Permission) {
-  return publicProcedure.use(({ ctx, next }) => {
+  return admittedProcedure((ctx) => {
     const { auth } = ctx;
     if (!auth) throw notAuthenticated(ctx);
     if (auth.user?.mustChangePassword) throw passwordChangeRequired();
@@ -78,9 +97,7 @@ export function procedureWith(permission: Permission) {
           : `This key lacks the '${permission}' permission this request needs.`,
       );
     }
-    return next({
-      ctx: { ...ctx, auth, scope: { accountId: auth.accountId, livemode: auth.livemode } },
-    });
+    return { auth, scope: { accountId: auth.accountId, livemode: auth.livemode } };
   });
 }
 
@@ -89,7 +106,7 @@ export function procedureWith(permission: Permission) {
  * users). API keys are refused: a key cannot mint or revoke keys.
  */
 export function dashboardProcedureWith(capability: DashboardCapability) {
-  return publicProcedure.use(({ ctx, next }) => {
+  return admittedProcedure((ctx) => {
     const { auth } = ctx;
     if (!auth) throw notAuthenticated(ctx);
     const { user } = auth;
@@ -101,9 +118,7 @@ export function dashboardProcedureWith(capability: DashboardCapability) {
         `Your role (${user.role}) does not allow '${capability}'.`,
       );
     }
-    return next({
-      ctx: { ...ctx, auth, user, scope: { accountId: auth.accountId, livemode: auth.livemode } },
-    });
+    return { auth, user, scope: { accountId: auth.accountId, livemode: auth.livemode } };
   });
 }
 
@@ -111,19 +126,19 @@ export function dashboardProcedureWith(capability: DashboardCapability) {
  * A signed-in user's own account (changing their password): the one thing a session opened with
  * a temporary password may do. API keys are refused.
  */
-export const userProcedure = publicProcedure.use(({ ctx, next }) => {
+export const userProcedure = admittedProcedure((ctx) => {
   const { auth } = ctx;
   if (!auth) throw notAuthenticated(ctx);
   const { user } = auth;
   if (!user) throw notInDashboard();
-  return next({ ctx: { ...ctx, auth, user } });
+  return { auth, user };
 });
 
 /**
  * Signing in and out: only from the dashboard itself (the cross-site checks), never over REST.
  * Its context carries the cookie handle.
  */
-export const sessionProcedure = publicProcedure.use(({ ctx, next }) => {
+export const sessionProcedure = admittedProcedure((ctx) => {
   const { dashboard } = ctx;
   if (!dashboard) {
     throw new DomainError('cross_site_request_refused', 'Sign in through the dashboard.');
@@ -131,5 +146,5 @@ export const sessionProcedure = publicProcedure.use(({ ctx, next }) => {
   if (dashboard.crossSiteProblem) {
     throw new DomainError('cross_site_request_refused', dashboard.crossSiteProblem);
   }
-  return next({ ctx: { ...ctx, dashboard } });
+  return { dashboard };
 });
