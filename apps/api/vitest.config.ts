@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Every procedure's answer is checked strictly against its output schema (production skips it).
+    setupFiles: ['test/setup.ts'],
     pool: 'forks',
     maxWorkers: 1,
     isolate: false,

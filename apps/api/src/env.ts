@@ -62,6 +62,11 @@ const EnvSchema = z.object({
    * database and its dumps; changing it changes every fingerprint made after.
    */
   FINGERPRINT_SECRET: z.string().min(32, 'At least 32 characters.').optional(),
+  /**
+   * Whether answers are checked against their procedures' output schemas (src/trpc/output-checks.ts):
+   * `off` in production, `strict` in every test, where a difference is a 500.
+   */
+  OUTPUT_CHECKS: z.enum(['off', 'strict']).default('off'),
   /** pnpm runs package scripts in the package folder; a relative DATA_DIR means the caller's. */
   INIT_CWD: z.string().optional(),
 });

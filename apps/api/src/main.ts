@@ -2,8 +2,11 @@ import { openDatabase, type DatabaseHandle } from './db/client.js';
 import { readEnv } from './env.js';
 import { logFatal } from './logging.js';
 import { buildServer } from './server.js';
+import { setOutputChecks } from './trpc/output-checks.js';
+import { appRouter } from './trpc/root.js';
 
 const env = readEnv();
+setOutputChecks(appRouter, env.OUTPUT_CHECKS);
 let database: DatabaseHandle;
 try {
   database = await openDatabase({

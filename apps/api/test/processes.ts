@@ -55,7 +55,7 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     INIT_CWD: _cwd,
     ...rest
   } = process.env;
-  return { ...rest, LOG_LEVEL: 'info', ...extra };
+  return { ...rest, LOG_LEVEL: 'info', OUTPUT_CHECKS: 'strict', ...extra };
 }
 
 export function runCli(
