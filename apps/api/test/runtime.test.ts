@@ -65,7 +65,14 @@ beforeAll(async () => {
   const { DATABASE_URL: _url, DATA_DIR: _dir, INIT_CWD: _cwd, ...rest } = process.env;
   child = spawn(process.execPath, START_ARGS, {
     cwd: API_DIR,
-    env: { ...rest, ...store.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', OUTPUT_CHECKS: 'strict' },
+    env: {
+      ...rest,
+      ...store.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      OUTPUT_CHECKS: 'strict',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -111,7 +111,13 @@ export interface Dashboard {
 }
 
 function childEnv(database: FreshDatabase, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', OUTPUT_CHECKS: 'strict', ...database.env, ...extra };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LOG_LEVEL: 'warn',
+    OUTPUT_CHECKS: 'strict',
+    ...database.env,
+    ...extra,
+  };
   if (!database.env.DATABASE_URL) delete env.DATABASE_URL;
   return env;
 }
