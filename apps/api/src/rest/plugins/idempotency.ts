@@ -14,6 +14,7 @@ import type { Scope } from '../../queries/scope.js';
 import { apiErrorOf } from '../../trpc/errors.js';
 import { canonicalJson } from '../canonical-json.js';
 import { replyWithError } from '../reply-error.js';
+import { addRouteHooks, routeAnswers } from './route-hooks.js';
 
 const MAX_KEY_LENGTH = 255;
 
@@ -115,7 +116,7 @@ const SAVEPOINT = sql.raw('savepoint idempotent_request');
 const ROLLBACK_TO_SAVEPOINT = sql.raw('rollback to savepoint idempotent_request');
 
 /**
- * Idempotency-Key on every POST, REST and tRPC alike. The request runs inside one transaction that
+ * Idempotency-Key on every POST route, REST and tRPC alike. The request runs inside one transaction that
  * first takes the key's lock and then, once the answer is known, stores the answer beside the
  * request's own writes: a crash at any point either commits both (a retry replays the answer) or
  * neither (a retry runs as new). A request that is still running holds the lock, however long it
@@ -145,9 +146,9 @@ export const idempotencyPlugin = fp<{
             ),
       );
 
-    app.addHook('preHandler', async (request, reply) => {
+    const claim = async (request: FastifyRequest, reply: FastifyReply) => {
       const key = request.headers['idempotency-key'];
-      if (request.method !== 'POST' || key === undefined || !request.auth) return;
+      if (key === undefined || !request.auth) return;
       if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) {
         const error = apiErrorOf(
           'idempotency_key_invalid',
@@ -194,9 +195,9 @@ export const idempotencyPlugin = fp<{
         release();
         throw error;
       }
-    });
+    };
 
-    app.addHook('onSend', async (request, reply, payload) => {
+    const answer = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       const run = request.idempotency;
       if (!run) return payload;
       request.idempotency = undefined;
@@ -224,16 +225,23 @@ export const idempotencyPlugin = fp<{
       } finally {
         run.release();
       }
-    });
+    };
 
     // A client that goes away mid-request does not stop it: it finishes and its answer is kept
     // for the retry. Only a request that somehow ended without passing onSend is rolled back.
-    app.addHook('onResponse', async (request) => {
+    const abandon = async (request: FastifyRequest) => {
       const run = request.idempotency;
       if (!run) return;
       request.idempotency = undefined;
       await run.transaction.rollback();
       run.release();
+    };
+
+    // Only POSTs carry an Idempotency-Key: other routes never run these hooks.
+    addRouteHooks(app, (route) => routeAnswers(route, 'POST'), {
+      preHandler: claim,
+      onSend: answer,
+      onResponse: abandon,
     });
     done();
   },

@@ -5,6 +5,9 @@ import { DomainError } from '@peasswap/domain';
 import type { Context } from '../../trpc/context.js';
 import { fromDomainError } from '../../trpc/errors.js';
 import { appRouter, type AppRouter } from '../../trpc/root.js';
+import { addRouteHooks } from './route-hooks.js';
+
+const TRPC_ROUTE = /^\/trpc(\/|$)/;
 
 /**
  * tRPC answers with a web Response; it is turned into text before any other onSend hook, so the
@@ -12,13 +15,15 @@ import { appRouter, type AppRouter } from '../../trpc/root.js';
  */
 export const trpcResponseTextPlugin = fp(
   (app, _options, done) => {
-    app.addHook('onSend', async (_request, reply, payload) => {
-      if (!(payload instanceof Response)) return payload;
-      reply.code(payload.status);
-      payload.headers.forEach((value, name) => {
-        reply.header(name, value);
-      });
-      return payload.text();
+    addRouteHooks(app, (route) => TRPC_ROUTE.test(route.url), {
+      onSend: async (_request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+        if (!(payload instanceof Response)) return payload;
+        reply.code(payload.status);
+        payload.headers.forEach((value, name) => {
+          reply.header(name, value);
+        });
+        return payload.text();
+      },
     });
     done();
   },
