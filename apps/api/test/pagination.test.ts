@@ -165,7 +165,9 @@ describe('customers: filters and search', () => {
     ['a US number with its country code', '+1 415-555-0123', ['linus']],
     ['a US number with dots', '415.555.0123', ['linus']],
     ['a US number in parentheses', '(415) 555-0123', ['linus']],
-    ['a UK number with its trunk 0', '020 7946', ['ada']],
+    ['a UK number with its country code', '+44 20 7946', ['ada']],
+    // Without a country code a number is read as a US one, as a stored phone is.
+    ['a UK number with its trunk 0 and no country code', '020 7946', []],
     ['a UK number with the 00 prefix', '0044 20 7946 0958', ['ada']],
     ['a UK number with +44 (0)', '+44 (0)20 7946 0958', ['ada']],
     ['a US number nobody has', '(415) 555-0124', []],

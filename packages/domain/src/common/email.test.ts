@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emailIdentity, isValidEmail } from './email.js';
+import { emailIdentity, emailSearchPrefix, isValidEmail } from './email.js';
 
 // Exactly 254 characters: a 64-character local part, `@`, and a 189-character domain.
 const LOCAL_64 = 'a'.repeat(64);
@@ -100,5 +100,26 @@ describe('emailIdentity', () => {
     ['ada.lovelace@example.com', 'adalovelace@example.com'],
   ])('%j and %j are different customers', (a, b) => {
     expect(emailIdentity(a)).not.toBe(emailIdentity(b));
+  });
+});
+
+describe('emailSearchPrefix', () => {
+  it.each([
+    ['a local part and its @', 'grace@', 'grace@'],
+    ['any case, trimmed', '  GRACE@Navy.Ex ', 'grace@navy.ex'],
+    ['a whole email', 'ada+billing@example.com', 'ada+billing@example.com'],
+  ])('reads %s: %j → %j', (_, query, prefix) => {
+    expect(emailSearchPrefix(query)).toBe(prefix);
+  });
+
+  it.each([
+    ['a name', 'Grace Hopper'],
+    ['a domain alone', '@navy.example'],
+    ['a bare @', '@'],
+    ['two @', 'a@b@c'],
+    ['a space after the @', 'grace@ navy'],
+    ['a space before the @', 'grace hopper@'],
+  ])('leaves %s to the text search: %j', (_, query) => {
+    expect(emailSearchPrefix(query)).toBeUndefined();
   });
 });

@@ -30,3 +30,17 @@ export function isValidEmail(email: string): boolean {
 export function emailIdentity(email: string): string {
   return email.trim().toLowerCase();
 }
+
+/** A local part as the contract accepts it, then its `@` and the start of a domain. */
+const EMAIL_START = /^[^\s\p{Cc}@"(),:;<>[\\\]]+@[^\s@]*$/u;
+
+/**
+ * The email prefix a search means when it is typed like the start of an email (`grace@`,
+ * `grace@navy.ex`): its identity (lower-cased), which emails are compared by. Undefined for any
+ * other search. A search by email prefix is answered from a B-tree range over `email_identity`,
+ * so `grace@` costs one index probe however many names hold "grace".
+ */
+export function emailSearchPrefix(query: string): string | undefined {
+  const trimmed = query.trim();
+  return EMAIL_START.test(trimmed) ? emailIdentity(trimmed) : undefined;
+}

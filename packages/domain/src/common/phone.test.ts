@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PHONE_COUNTRY, phoneSearchDigits, toE164 } from './phone.js';
+import { DEFAULT_PHONE_COUNTRY, phoneSearchDigits, phoneSearchPrefixes, toE164 } from './phone.js';
 
 describe('toE164', () => {
   it('reads numbers without a country code as US numbers', () => {
@@ -102,5 +102,37 @@ describe('phoneSearchDigits', () => {
     ['+44 (0)20 7946 0958', '+442079460958'],
   ])('finds %j inside the stored %s', (query, stored) => {
     expect(stored).toContain(phoneSearchDigits(query));
+  });
+});
+
+describe('phoneSearchPrefixes', () => {
+  it.each([
+    ['a US number being typed', '(415) 555-01', ['+141555501', '+41555501']],
+    ['a country code without its +', '1 415 555', ['+11415555', '+1415555']],
+    ['a + and a country code', '+44 20 7946', ['+44207946']],
+    ['the 00 prefix', '0044 20 7946', ['+44207946']],
+    ['+44 (0)', '+44 (0)20 7946 0958', ['+442079460958']],
+    ['a national number with its trunk 0', '020 7946', ['+1207946', '+207946']],
+  ])('reads %s: %j → %j', (_, query, prefixes) => {
+    expect(phoneSearchPrefixes(query)).toEqual(prefixes);
+  });
+
+  it.each([
+    ['a name', 'Ada Lovelace'],
+    ['three digits', '415'],
+    ['an email start', 'ada@'],
+  ])('leaves %s to the other searches: %j', (_, query) => {
+    expect(phoneSearchPrefixes(query)).toBeUndefined();
+  });
+
+  it.each([
+    ['(415) 555-01', '+14155550123'],
+    ['+1 415-555-0123', '+14155550123'],
+    ['415.555.0123', '+14155550123'],
+    ['14155550123', '+14155550123'],
+    ['+44 (0)20 7946 0958', '+442079460958'],
+    ['0044 20 7946', '+442079460958'],
+  ])('finds %j at the start of the stored %s', (query, stored) => {
+    expect(phoneSearchPrefixes(query)?.some((prefix) => stored.startsWith(prefix))).toBe(true);
   });
 });

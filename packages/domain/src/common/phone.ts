@@ -1,4 +1,8 @@
-import { parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js';
+import {
+  getCountryCallingCode,
+  parsePhoneNumberWithError,
+  type CountryCode,
+} from 'libphonenumber-js';
 import { e164OfInternational } from './e164.js';
 
 /**
@@ -45,4 +49,21 @@ export function phoneSearchDigits(query: string): string | undefined {
   if (!PHONE_QUERY.test(trimmed)) return undefined;
   const digits = trimmed.replaceAll('(0)', '').replace(/\D/g, '').replace(/^00?/, '');
   return digits.length >= PHONE_QUERY_MIN_DIGITS ? digits : undefined;
+}
+
+/** `+`, then 00 as people dial abroad: the digits that follow start with a country code. */
+const INTERNATIONAL_START = /^\s*(?:\+|00)/;
+
+/**
+ * The E.164 beginnings a search typed like a phone number looks for (stored phones are E.164),
+ * or undefined when it does not look like one. Read the way a phone is read when it is stored:
+ * typed with `+` or `00`, the country code is in the digits (`+44 20 7946` → `+44207946`);
+ * otherwise it is a national number of the default country, or a country code and number typed
+ * without the `+` (`(415) 555-01` → `+141555501`, `+41555501`).
+ */
+export function phoneSearchPrefixes(query: string): string[] | undefined {
+  const digits = phoneSearchDigits(query);
+  if (digits === undefined) return undefined;
+  if (INTERNATIONAL_START.test(query)) return [`+${digits}`];
+  return [`+${getCountryCallingCode(DEFAULT_PHONE_COUNTRY)}${digits}`, `+${digits}`];
 }

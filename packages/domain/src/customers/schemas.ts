@@ -127,7 +127,9 @@ export const CustomerListQuerySchema = ListParamsSchema.extend({
     // Nothing stored holds one, and PGlite fails a query whose text parameter does.
     .refine(isWellFormedText, 'Cannot contain lone UTF-16 surrogates.')
     .optional()
-    .describe('Case-insensitive text search over name, email and phone; every character literal.'),
+    .describe(
+      'Case-insensitive search. Typed like the start of an email (`grace@`, `grace@navy.ex`): customers whose email starts with it. Typed like a phone number (digits and the spaces, dashes, dots, parentheses and `+` people write them with, at least 4 digits): customers whose phone starts with it, read as a phone is when stored (with `+` or `00` the country code is in it; otherwise a US number, or a country code and number without the `+`). Anything else: a fragment of name, email or phone, every character literal.',
+    ),
   createdGte: IsoTimestampSchema.optional().describe(
     'Only customers created at or after this time.',
   ),

@@ -69,6 +69,14 @@ export const customers = pgTable(
     index('customers_account_search_trgm_idx')
       .using('gin', table.accountId, sql`${table.searchText} gin_trgm_ops`)
       .where(sql`${table.deletedAt} is null`),
+    // `query=` typed like an email's start or a phone: a byte-ordered range (text_pattern_ops),
+    // which the collation-ordered B-trees cannot give (migration 0015).
+    index('customers_live_email_prefix_idx')
+      .on(table.accountId, table.livemode, table.emailIdentity.op('text_pattern_ops'))
+      .where(sql`${table.deletedAt} is null`),
+    index('customers_live_phone_prefix_idx')
+      .on(table.accountId, table.livemode, table.phone.op('text_pattern_ops'))
+      .where(sql`${table.deletedAt} is null and ${table.phone} is not null`),
     // Duplicate candidates (SPEC §8), each an index lookup: the same mailbox, the same phone,
     // the same name key. (A name alone counts only when near-identical, which after nameKey is
     // an equal key in practice; trigram similarity at 1M measured 395 ms p50 a lookup.)
