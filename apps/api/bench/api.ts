@@ -54,8 +54,8 @@ export async function runApiBench(
   await handle.close();
   const headers = { authorization: `Bearer ${key.secret}`, 'content-type': 'application/json' };
 
-  const sample = await sql<{ id: string; email: string; name: string }[]>`
-    select id, email, name from customers
+  const sample = await sql<{ id: string; email: string; name: string; phone: string | null }[]>`
+    select id, email, name, phone from customers
     where account_id = ${scope.accountId} and livemode = false and deleted_at is null
     order by random() limit 1000`;
   const servers: RunningServer[] = [];
@@ -157,6 +157,7 @@ export async function runApiBench(
         commonFragment: COMMON_FRAGMENT,
         rareFragment: rareFragment(sampled.name),
         email: sampled.email,
+        phone: sampled.phone,
         customerId: sampled.id,
         heavyCustomerId: state.heavyCustomerId,
       }),

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import postgres from 'postgres';
-import { emailIdentity, newId, summariseAnalytics, toSafeNumber } from '@peasswap/domain';
+import {
+  emailIdentity,
+  emailSearchPrefix,
+  newId,
+  phoneSearchPrefixes,
+  summariseAnalytics,
+  toSafeNumber,
+} from '@peasswap/domain';
 
 /**
  * The ceiling: a bare node:http server answering the benchmark's requests with the same SQL the
@@ -107,6 +114,26 @@ async function cursorExists(id: string): Promise<boolean> {
   return rows.length > 0;
 }
 
+/** The end of the byte-ordered range of texts starting with `prefix` (as src/queries). */
+const prefixEnd = (prefix: string) => `${prefix}\u{10FFFF}`;
+
+/** `query=` as src/queries/customers.ts reads it: an email's start, a phone's, or a fragment. */
+function searchMatches(text: string) {
+  const email = emailSearchPrefix(text);
+  if (email !== undefined) {
+    return sql`and ("customers"."email_identity" ~>=~ ${email} and "customers"."email_identity" ~<~ ${prefixEnd(email)})`;
+  }
+  const [national, international] = phoneSearchPrefixes(text) ?? [];
+  if (national !== undefined) {
+    const range = (p: string) =>
+      sql`("customers"."phone" ~>=~ ${p} and "customers"."phone" ~<~ ${prefixEnd(p)})`;
+    return international === undefined
+      ? sql`and ${range(national)}`
+      : sql`and (${range(national)} or ${range(international)})`;
+  }
+  return sql`and "customers"."search_text" like '%' || lower(${text.replace(/[\\%_]/g, (c) => `\\${c}`)}) || '%'`;
+}
+
 async function listCustomers(query: URLSearchParams) {
   const limit = Number(query.get('limit') ?? 10);
   const after = query.get('startingAfter');
@@ -119,7 +146,7 @@ async function listCustomers(query: URLSearchParams) {
       and "customers"."deleted_at" is null
       ${after !== null ? sql`and ("customers"."created_at", "customers"."id") < (select "customers"."created_at", "customers"."id" from "customers" where "customers"."id" = ${after} and ("customers"."account_id" = ${accountId} and "customers"."livemode" = ${livemode}))` : sql``}
       ${email !== null ? sql`and "customers"."email_identity" = ${emailIdentity(email)}` : sql``}
-      ${text !== null ? sql`and "customers"."search_text" like '%' || lower(${text.replace(/[\\%_]/g, (c) => `\\${c}`)}) || '%'` : sql``})
+      ${text !== null ? searchMatches(text) : sql``})
     order by "customers"."created_at" desc, "customers"."id" desc
     limit ${limit + 1}`;
   if (rows.length === 0 && after !== null && !(await cursorExists(after))) {

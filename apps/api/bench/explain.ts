@@ -4,6 +4,7 @@ import type { Database } from '../src/db/client.js';
 import * as schema from '../src/db/schema/index.js';
 import { customerAnalytics } from '../src/queries/analytics.js';
 import { listCustomers } from '../src/queries/customers.js';
+import { COMMON_TRIGRAMS_EMAIL_START, emailStart, typedPhone } from './scenarios.js';
 import { listCustomerPayments, listPayments } from '../src/queries/payments.js';
 import type { Scope } from '../src/queries/scope.js';
 
@@ -28,6 +29,7 @@ export function explainTargets(input: {
   commonFragment: string;
   rareFragment: string;
   email: string;
+  phone?: string | null;
   customerId: string;
   heavyCustomerId: string;
 }): ExplainTarget[] {
@@ -47,6 +49,15 @@ export function explainTargets(input: {
       run: (db, s) => listCustomers(db, s, { ...list, query: input.rareFragment }),
     },
     {
+      name: `search "${COMMON_TRIGRAMS_EMAIL_START}" (an email's start)`,
+      run: (db, s) => listCustomers(db, s, { ...list, query: COMMON_TRIGRAMS_EMAIL_START }),
+    },
+    {
+      name: `search "${emailStart(input.email)}" (an email's start)`,
+      run: (db, s) => listCustomers(db, s, { ...list, query: emailStart(input.email) }),
+    },
+    ...phoneTargets(input.phone),
+    {
       name: 'search by email (email=)',
       run: (db, s) => listCustomers(db, s, { ...list, email: input.email }),
     },
@@ -62,6 +73,18 @@ export function explainTargets(input: {
     {
       name: 'analytics of the 100,000-payment customer (customer check, then totals)',
       run: (db, s) => customerAnalytics(db, s, input.heavyCustomerId),
+    },
+  ];
+}
+
+/** The typed-phone search, when the sampled customer has a phone. */
+function phoneTargets(phone: string | null | undefined): ExplainTarget[] {
+  if (!phone) return [];
+  const query = typedPhone(phone);
+  return [
+    {
+      name: `search "${query}" (a typed phone)`,
+      run: (db, s) => listCustomers(db, s, { limit: 10, query }),
     },
   ];
 }

@@ -15,7 +15,8 @@ export interface Scenario {
 
 export interface ScenarioInputs {
   runTag: string;
-  sample: { id: string; email: string; name: string }[];
+  /** `phone` where the run samples it (the API bench does; a scenario needing it skips without). */
+  sample: { id: string; email: string; name: string; phone?: string | null }[];
   cursorId: string;
   commonFragment: string;
   heavyCustomerId: string;
@@ -33,6 +34,23 @@ function rotate<T>(items: T[]): () => T {
 }
 
 const get = (path: string): LoadRequest => ({ method: 'GET', path });
+
+/**
+ * `grace@`: an email's start whose trigrams are a first name's, which 100,000 of the seeded
+ * million customers hold, while no email starts with it.
+ */
+export const COMMON_TRIGRAMS_EMAIL_START = 'grace@';
+
+/** "customer42.x1y2@example.com" → "customer42.x1y2@exa": the start of one customer's email. */
+export function emailStart(email: string): string {
+  return email.slice(0, email.indexOf('@') + 4);
+}
+
+/** "+14155550123" → "(415) 555-0123": a US phone typed the way people write it. */
+export function typedPhone(phone: string): string {
+  const national = phone.slice(2);
+  return `(${national.slice(0, 3)}) ${national.slice(3, 6)}-${national.slice(6)}`;
+}
 
 /** "Ada Lovelace 123456" → "lovelace 123456": a surname and number, matching a handful of rows. */
 export function rareFragment(name: string): string {
@@ -76,6 +94,32 @@ export function buildScenarios(input: ScenarioInputs): Scenario[] {
       oneConnection: true,
       requests: () => {
         const next = rotate(input.sample.map((c) => rareFragment(c.name)));
+        return () => get(`/v1/customers?query=${encodeURIComponent(next())}`);
+      },
+    },
+    {
+      name: 'search_at',
+      label: `search "${COMMON_TRIGRAMS_EMAIL_START}" (an email's start; 10% of names hold "grace")`,
+      oneConnection: true,
+      requests: () => () =>
+        get(`/v1/customers?query=${encodeURIComponent(COMMON_TRIGRAMS_EMAIL_START)}`),
+    },
+    {
+      name: 'search_email_start',
+      label: 'search "customer123456.tag@exa" (an email\'s start, one row)',
+      oneConnection: true,
+      requests: () => {
+        const next = rotate(input.sample.map((c) => emailStart(c.email)));
+        return () => get(`/v1/customers?query=${encodeURIComponent(next())}`);
+      },
+    },
+    {
+      name: 'search_phone',
+      label: 'search "(415) 555-0123" (a typed phone, 100 rows)',
+      oneConnection: true,
+      requests: () => {
+        const phones = input.sample.flatMap((c) => (c.phone ? [typedPhone(c.phone)] : []));
+        const next = rotate(phones);
         return () => get(`/v1/customers?query=${encodeURIComponent(next())}`);
       },
     },
