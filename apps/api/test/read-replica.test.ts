@@ -7,7 +7,9 @@ import { BILLING_ORIGIN, outboxFor } from '../src/events/outbox.js';
 import { simulatedProcessor } from '../src/payments/processor.js';
 import { createPayment } from '../src/queries/payments.js';
 import { updateCustomer } from '../src/queries/customers.js';
+import { newId } from '@peasswap/domain';
 import {
+  engine,
   http,
   newAccount,
   startServer,
@@ -87,6 +89,62 @@ describe.runIf(replicaUrl === undefined)('read replica: none configured', () => 
     });
     expect(updated.status).toBe(200);
     expect(names(await get(`/v1/customers?email=${encodeURIComponent(email)}`))).toEqual(['After']);
+  });
+});
+
+describe.runIf(engine === 'postgres')('read replica: unreachable', () => {
+  it('turns /readyz 503 naming the replica; every list fails while writes and retrieves go on', async () => {
+    // A read URL where nothing listens: whatever reads there fails, whatever reads the primary not.
+    const database = await openDatabase({
+      databaseUrl: process.env.DATABASE_URL,
+      readDatabaseUrl: 'postgres://postgres@127.0.0.1:1/peasswap',
+      dataDir: 'memory://',
+    });
+    const down = await startServer({ database });
+    const call = (method: string, path: string, body?: unknown) =>
+      http(down, method, path, { key: account.testKey, body });
+    try {
+      const ready = await call('GET', '/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.body).toEqual({
+        status: 'unavailable',
+        database: 'postgres',
+        replica: 'unavailable',
+      });
+
+      const created = await call('POST', '/v1/customers', {
+        name: 'Primary Only',
+        email: uniqueEmail('replica'),
+      });
+      expect(created.status).toBe(200);
+      const id = created.body.id as string;
+      expect((await call('GET', `/v1/customers/${id}`)).status).toBe(200);
+      expect((await call('GET', `/v1/customers/${id}/export`)).status).toBe(200);
+
+      const replicaReads = [
+        '/v1/customers',
+        '/v1/customers?query=Primary',
+        `/v1/customers/${id}/payments`,
+        `/v1/customers/${id}/payment_methods`,
+        `/v1/customers/${id}/analytics`,
+        `/v1/customers/${id}/duplicates`,
+        '/v1/customers/duplicates',
+        '/v1/customers/export.csv',
+        '/v1/payments',
+        '/v1/subscriptions',
+        '/v1/payment_schedules',
+        '/v1/events',
+        '/v1/audit_log',
+        '/v1/webhook_endpoints',
+        `/v1/webhook_endpoints/${newId('webhookEndpoint')}/deliveries`,
+      ];
+      for (const path of replicaReads) {
+        expect((await call('GET', path)).status, path).toBe(500);
+      }
+    } finally {
+      await down.close();
+      await database.close();
+    }
   });
 });
 
