@@ -68,7 +68,7 @@ export function readBenchConfig(argv = process.argv.slice(2), env = process.env)
     only: (values.only ?? env.BENCH_ONLY ?? '').split(',').filter(Boolean),
     runtimeStarts: Math.max(
       1,
-      whole('runtime-starts', values['runtime-starts'] ?? env.BENCH_RUNTIME_STARTS, 5),
+      whole('runtime-starts', values['runtime-starts'] ?? env.BENCH_RUNTIME_STARTS, 3),
     ),
     billing: {
       due: whole('billing-due', values['billing-due'] ?? env.BENCH_BILLING_DUE, 100_000),

@@ -138,13 +138,13 @@ function runtimeMarkdown(report: BenchReport, r: RuntimeBenchReport): string[] {
   return [
     '## Production runtime: tsx against compiled',
     '',
-    `tsx: \`node --import tsx src/main.ts\` (what \`pnpm dev\` runs, without the tsx command's own parent process); compiled: \`node --enable-source-maps --conditions=compiled dist/main.js\` (\`pnpm start\`). Start: spawn to the first 200 on /readyz, median of ${r.starts} starts after one unmeasured start. Memory in MiB from /proc/<pid>/status, VmRSS (resident now) and VmHWM (its peak so far): idle, 3 s after each start, median over the starts; loaded, on the last start after ${config.duration} s of GET by id then ${config.duration} s of POST (after ${config.warmup} s warm-up each) at ${r.connections} connections.`,
+    `tsx: \`node --import tsx src/main.ts\` (what \`pnpm dev\` runs, without the tsx command's own parent process); compiled: \`node --enable-source-maps --conditions=compiled dist/main.js\` (\`pnpm start\`). Start: spawn to the first 200 on /readyz, median of ${r.starts} starts after one unmeasured start; beside it the CPU the server used until then (user + system, median), which waits for no other process. Memory in MiB from /proc/<pid>/status, VmRSS (resident now) and VmHWM (its peak so far): idle, 3 s after each start, median over the starts; loaded, on the last start after ${config.duration} s of GET by id then ${config.duration} s of POST (after ${config.warmup} s warm-up each) at ${r.connections} connections.`,
     '',
-    '| engine | runtime | ready ms (median) | starts ms | first start ms | idle RSS | idle peak | loaded RSS | loaded peak | GET req/s | POST req/s | load avg |',
-    '| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| engine | runtime | ready ms (median) | starts ms | first start ms | CPU to ready ms | idle RSS | idle peak | loaded RSS | loaded peak | GET req/s | POST req/s | load avg |',
+    '| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...r.variants.map(
       (v) =>
-        `| ${v.engine === 'postgres' ? 'PostgreSQL' : 'PGlite'} | ${v.runtime} | **${int(v.medianStartMs)}** | ${v.startsMs.map(int).join(', ')} | ${int(v.firstStartMs)} | **${v.idle.rss}** | ${v.idle.hwm} | **${v.loaded.rss}** | ${v.loaded.hwm} | ${int(v.retrieve.requestsPerSecond)} | ${int(v.create.requestsPerSecond)} | ${v.loadAverage.toFixed(1)} |`,
+        `| ${v.engine === 'postgres' ? 'PostgreSQL' : 'PGlite'} | ${v.runtime} | **${int(v.medianStartMs)}** | ${v.startsMs.map(int).join(', ')} | ${int(v.firstStartMs)} | ${int(v.medianStartCpuMs)} | **${v.idle.rss}** | ${v.idle.hwm} | **${v.loaded.rss}** | ${v.loaded.hwm} | ${int(v.retrieve.requestsPerSecond)} | ${int(v.create.requestsPerSecond)} | ${v.loadAverage.toFixed(1)} |`,
     ),
     '',
   ];

@@ -6,7 +6,7 @@ import { openDatabase } from '../src/db/client.js';
 import { createAccount, createApiKey } from '../src/queries/accounts.js';
 import type { BenchDatabase } from './database.js';
 import { runLoad, type LoadResult } from './load.js';
-import { memoryMiB } from './proc.js';
+import { cpuSeconds, memoryMiB } from './proc.js';
 import { buildScenarios } from './scenarios.js';
 import { percentile } from './scratch.js';
 import {
@@ -44,6 +44,11 @@ export interface RuntimeVariant {
   firstStartMs: number;
   startsMs: number[];
   medianStartMs: number;
+  /**
+   * CPU the server used up to its first 200 (user + system, all its threads), median over the
+   * starts: on a busy 2-core machine the wall time above mostly measures waiting for a core.
+   */
+  medianStartCpuMs: number;
   /** MiB, IDLE_SECONDS after each measured start: the median over the starts of each figure. */
   idle: Memory;
   /** MiB after the load runs, on the last start. */
@@ -88,7 +93,7 @@ export async function runRuntimeBench(options: {
         const variant = await measureVariant(setup, runtime, options);
         variants.push(variant);
         options.log(
-          `runtime: ${runtime} on ${setup.engine}: ready in ${variant.medianStartMs.toFixed(0)} ms (median of ${options.starts}), RSS idle ${variant.idle.rss} MiB, after load ${variant.loaded.rss} MiB (peak ${variant.loaded.hwm})`,
+          `runtime: ${runtime} on ${setup.engine}: ready in ${variant.medianStartMs.toFixed(0)} ms, ${variant.medianStartCpuMs.toFixed(0)} ms of CPU (medians of ${options.starts}), RSS idle ${variant.idle.rss} MiB, after load ${variant.loaded.rss} MiB (peak ${variant.loaded.hwm})`,
         );
       }
     } finally {
@@ -109,13 +114,14 @@ async function measureVariant(
   const sample = await setup.sample(first);
   await first.stop();
 
-  const starts: { ms: number; idle: Memory }[] = [];
+  const starts: { ms: number; cpuMs: number; idle: Memory }[] = [];
   let server: RunningServer | null = null;
   try {
     for (let i = 0; i < options.starts; i += 1) {
       server = await setup.start({ name, runtime });
+      const cpuMs = (cpuSeconds(server.pid ?? -1) ?? Number.NaN) * 1000;
       await sleep(IDLE_SECONDS);
-      starts.push({ ms: server.readyMs, idle: memoryMiB(server.pid ?? -1) });
+      starts.push({ ms: server.readyMs, cpuMs, idle: memoryMiB(server.pid ?? -1) });
       if (i < options.starts - 1) await server.stop();
     }
     if (!server) throw new Error('runtime bench needs at least one start');
@@ -151,6 +157,7 @@ async function measureVariant(
       firstStartMs,
       startsMs: starts.map((s) => s.ms),
       medianStartMs: median(starts.map((s) => s.ms)),
+      medianStartCpuMs: median(starts.map((s) => s.cpuMs)),
       idle: {
         rss: median(starts.map((s) => s.idle.rss)),
         hwm: median(starts.map((s) => s.idle.hwm)),
