@@ -93,10 +93,15 @@ export function renderMarkdown(report: BenchReport): string {
 /** CPU seconds per wall second, as a share of one core (200% is all of a 2-core machine). */
 const cores = (seconds: number, cpu: CpuSplit) => pct(seconds / cpu.wallSeconds);
 
-function cpuCells(cpu: CpuSplit): string {
+/** CPU seconds per request, in µs: what one request costs whoever spent it. */
+const perRequest = (seconds: number, result: LoadResult) => int((seconds / result.ok) * 1e6);
+
+function cpuCells(cpu: CpuSplit, result: LoadResult): string {
   const api = cpu.apiSeconds.reduce((sum, s) => sum + s, 0);
   const others = cpu.machineSeconds - api - cpu.postgresSeconds - cpu.loadSeconds;
   return [
+    perRequest(api, result),
+    perRequest(cpu.apiBackendsSeconds, result),
     cpu.apiSeconds.map((s) => cores(s, cpu)).join(' + '),
     `${cores(cpu.postgresSeconds, cpu)} (${cores(cpu.apiBackendsSeconds, cpu)})`,
     cores(cpu.loadSeconds, cpu),
@@ -112,13 +117,13 @@ function processesMarkdown(report: BenchReport, p: ProcessesBenchReport): string
   return [
     '## Two API processes on one PostgreSQL',
     '',
-    `The same compiled server twice (ports side by side, one database), against the first alone; ${p.connections} connections in all, ${half} + ${p.connections - half} split across the two; ${config.duration} s per run after ${config.warmup} s warm-up, one after the other. CPU from /proc (utime + stime over the run) as a share of one core: ${p.cores} cores here, so ${p.cores * 100}% is the whole machine; "backends" is the part of PostgreSQL spent by the API processes' own connections, "other" everything else on the machine.`,
+    `The same compiled server twice (ports side by side, one database), against the first alone; ${p.connections} connections in all, ${half} + ${p.connections - half} split across the two; ${config.duration} s per run after ${config.warmup} s warm-up, one after the other. CPU from /proc (utime + stime over the run) as a share of one core: ${p.cores} cores here, so ${p.cores * 100}% is the whole machine; "backends" is the part of PostgreSQL spent by the API processes' own connections, "other" everything else on the machine; µs/req is the CPU of the API processes (and of their backends) over the run divided by the requests answered.`,
     '',
-    '| scenario | processes | req/s | p50 ms | p99 ms | two / one | API CPU | PostgreSQL (backends) | autocannon | other | machine | load avg |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| scenario | processes | req/s | p50 ms | p99 ms | two / one | API µs/req | backends µs/req | API CPU | PostgreSQL (backends) | autocannon | other | machine | load avg |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...p.comparisons.flatMap((c) => [
-      `| ${c.label} | 1 | ${int(c.one.result.requestsPerSecond)} | ${ms(c.one.result.p50)} | ${ms(c.one.result.p99)} | | ${cpuCells(c.one.cpu)} |`,
-      `| | 2 | ${int(c.two.result.requestsPerSecond)} (${c.two.each.map((e) => int(e.requestsPerSecond)).join(' + ')}) | ${ms(c.two.result.p50)} | ${ms(c.two.result.p99)} | **${c.ratio.toFixed(2)}** | ${cpuCells(c.two.cpu)} |`,
+      `| ${c.label} | 1 | ${int(c.one.result.requestsPerSecond)} | ${ms(c.one.result.p50)} | ${ms(c.one.result.p99)} | | ${cpuCells(c.one.cpu, c.one.result)} |`,
+      `| | 2 | ${int(c.two.result.requestsPerSecond)} (${c.two.each.map((e) => int(e.requestsPerSecond)).join(' + ')}) | ${ms(c.two.result.p50)} | ${ms(c.two.result.p99)} | **${c.ratio.toFixed(2)}** | ${cpuCells(c.two.cpu, c.two.result)} |`,
     ]),
     '',
     ...p.comparisons
