@@ -57,6 +57,7 @@ export async function runProcessesBench(options: {
   log: (line: string) => void;
 }): Promise<ProcessesBenchReport> {
   const { database, connections, log } = options;
+  if (connections < 2) throw new Error('two processes need at least 2 connections to share');
   const scope = { accountId: database.state.accountId, livemode: false };
   const sql = postgres(database.url, { max: 1, onnotice: () => undefined });
 

@@ -111,8 +111,12 @@ async function measureVariant(
   const name = `runtime-${runtime}-${setup.engine}`;
   const first = await setup.start({ name, runtime });
   const firstStartMs = first.readyMs;
-  const sample = await setup.sample(first);
-  await first.stop();
+  let sample: { id: string; email: string; name: string }[];
+  try {
+    sample = await setup.sample(first);
+  } finally {
+    await first.stop();
+  }
 
   const starts: { ms: number; cpuMs: number; idle: Memory }[] = [];
   let server: RunningServer | null = null;
