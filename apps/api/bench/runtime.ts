@@ -87,7 +87,9 @@ export async function runRuntimeBench(options: {
   log: (line: string) => void;
 }): Promise<RuntimeBenchReport> {
   const variants: RuntimeVariant[] = [];
-  for (const setup of [await postgresSetup(options.database), await pgliteSetup()]) {
+  // One engine at a time, each set up only when its turn comes, so a failure leaves nothing behind.
+  for (const prepare of [() => postgresSetup(options.database), pgliteSetup]) {
+    const setup = await prepare();
     try {
       for (const runtime of RUNTIMES) {
         const variant = await measureVariant(setup, runtime, options);
