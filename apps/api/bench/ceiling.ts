@@ -123,13 +123,13 @@ function searchMatches(text: string) {
   if (email !== undefined) {
     return sql`and ("customers"."email_identity" ~>=~ ${email} and "customers"."email_identity" ~<~ ${prefixEnd(email)})`;
   }
-  const [national, international] = phoneSearchPrefixes(text) ?? [];
-  if (national !== undefined) {
+  const [first, second] = phoneSearchPrefixes(text) ?? [];
+  if (first !== undefined) {
     const range = (p: string) =>
       sql`("customers"."phone" ~>=~ ${p} and "customers"."phone" ~<~ ${prefixEnd(p)})`;
-    return international === undefined
-      ? sql`and ${range(national)}`
-      : sql`and (${range(national)} or ${range(international)})`;
+    return second === undefined
+      ? sql`and ${range(first)}`
+      : sql`and (${range(first)} or ${range(second)})`;
   }
   return sql`and "customers"."search_text" like '%' || lower(${text.replace(/[\\%_]/g, (c) => `\\${c}`)}) || '%'`;
 }
