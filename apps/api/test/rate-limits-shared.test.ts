@@ -108,6 +108,19 @@ describe('leases of a shared counter', () => {
     expect(processes.map((process) => process.most)).toEqual([1, 1, 1]);
   });
 
+  it('refuses no request early under a limit of 16, and at most 2 per other process at 20', async () => {
+    // Requests one at a time, each process in turn: the first refusal comes after how many?
+    const acceptedBeforeRefusal = async (limit: number) => {
+      const counter = sharedCounter(limit, 60_000, Date.now);
+      const leases = [0, 1, 2].map(() => new KeyLeases(limit, counter.take));
+      for (let i = 0; ; i += 1) {
+        if ((await (leases[i % 3] as KeyLeases).consume('key_1')) > 0) return i;
+      }
+    };
+    expect(await acceptedBeforeRefusal(15)).toBe(15);
+    expect(await acceptedBeforeRefusal(20)).toBeGreaterThanOrEqual(20 - 2 * 2);
+  });
+
   it('asks the store once per lease, not once per request, far from the limit', async () => {
     const counter = sharedCounter(1_000_000_000, 60_000, Date.now);
     const leases = new KeyLeases(1_000_000_000, counter.take);

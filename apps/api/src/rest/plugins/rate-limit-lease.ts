@@ -7,10 +7,12 @@
  * the store grants only what the window has left (see takePoints) and a process spends only what
  * it was granted, and only within the window it was granted in. The price: a request is refused
  * once the shared counter is spent and this process holds nothing, while another process may still
- * hold points it has not spent. Each process holds at most its last lease and one taken ahead,
- * each at most an eighth of what the window had left when taken (and at most MAX_LEASE); it spends
- * them on the next requests it gets. Near the limit (fewer than 8 × LEASE_SHARE left) leases are
- * small and nothing is taken ahead, so a low limit is exact.
+ * hold points it has not spent: at most its last lease and one taken ahead, each (beyond what its
+ * waiting requests spend at once) at most an eighth of what the window had left when taken, and at
+ * most MAX_LEASE; it spends them on the next requests it gets. With fewer than 2 × LEASE_SHARE
+ * left a lease is one point or as many as are waiting, and nothing is taken ahead (that needs a
+ * full share, so at least 8 × LEASE_SHARE left): a limit under 16 is exact, and a limit of 20 is
+ * refused early by at most 2 points per other process.
  */
 
 /** A lease takes at most this share of what the window has left: 1 / LEASE_SHARE. */
