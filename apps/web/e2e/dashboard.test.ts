@@ -184,15 +184,16 @@ describe('the dashboard in Chromium', () => {
     // The digits of a stored E.164 number, so this holds however the search reads phone input.
     await searchFor('14155550123', ['Grace Hopper']);
     expect(await customerRow('Ada Lovelace').count()).toBe(0);
-    await searchFor('7946', ['Ada Lovelace']);
+    // A phone typed with its country code is found from the start of the stored number.
+    await searchFor('+44 20 7946', ['Ada Lovelace']);
     expect(await customerRow('Grace Hopper').count()).toBe(0);
 
     // Searches replace one another in history; opening a customer and going Back restores it.
     await customerRow('Ada Lovelace').getByRole('link').click();
     await page.getByRole('heading', { name: 'Ada Lovelace', level: 1 }).waitFor();
     await page.goBack();
-    await page.waitForURL((url) => url.searchParams.get('q') === '7946');
-    expect(await page.getByLabel('Search customers').inputValue()).toBe('7946');
+    await page.waitForURL((url) => url.searchParams.get('q') === '+44 20 7946');
+    expect(await page.getByLabel('Search customers').inputValue()).toBe('+44 20 7946');
     await expect.poll(listedNames).toEqual(['Ada Lovelace']);
 
     await searchFor('no such person', []);
