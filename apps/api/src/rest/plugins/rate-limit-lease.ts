@@ -84,20 +84,31 @@ export class KeyLeases {
   ) {}
 
   /**
-   * Spend one point of `key`: resolves 0 when the request may go ahead, else the milliseconds
-   * until the window ends. Rejects when the store fails (the caller decides what then).
+   * Spend one point of `key` from what this process holds, without waiting (a request's usual
+   * way): 0 when the request may go ahead, the milliseconds until the window ends when the window
+   * is spent, undefined when a lease must be taken first (`consume`).
+   */
+  spendHeld(key: string): number | undefined {
+    const lease = this.current(key);
+    if (lease.points > 0) {
+      lease.points -= 1;
+      if (takesAhead(lease)) this.takeAhead(key);
+      return 0;
+    }
+    if (lease.windowEndsAt > 0 && lease.remaining === 0) {
+      return Math.max(1, lease.endsAt - this.now());
+    }
+    return undefined;
+  }
+
+  /**
+   * Spend one point of `key`, taking a lease when this process holds none: resolves as
+   * `spendHeld` answers. Rejects when the store fails (the caller decides what then).
    */
   async consume(key: string): Promise<number> {
     for (;;) {
-      const lease = this.current(key);
-      if (lease.points > 0) {
-        lease.points -= 1;
-        if (takesAhead(lease)) this.takeAhead(key);
-        return 0;
-      }
-      if (lease.windowEndsAt > 0 && lease.remaining === 0) {
-        return Math.max(1, lease.endsAt - this.now());
-      }
+      const held = this.spendHeld(key);
+      if (held !== undefined) return held;
       this.waiting.set(key, (this.waiting.get(key) ?? 0) + 1);
       try {
         await this.takeLease(key);

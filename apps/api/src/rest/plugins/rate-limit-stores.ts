@@ -21,9 +21,12 @@ export type RateLimitStore = 'memory' | 'database';
 export const STORE_TIMEOUT_MS = 1000;
 export const STORE_RETRY_MS = 5000;
 
-/** A per-key limit: `consume` answers 0 when the request may go ahead, else ms until it may. */
+/**
+ * A per-key limit: `consume` answers 0 when the request may go ahead, else ms until it may; at
+ * once when it can (no promise on a request's usual way).
+ */
 export interface KeyLimit {
-  consume(key: string): Promise<number>;
+  consume(key: string): number | Promise<number>;
 }
 
 /** A per-address failure budget. */
@@ -150,15 +153,18 @@ export class SharedKeyLimit implements KeyLimit {
     this.fallback = new MemoryKeyLimit(budget);
   }
 
-  async consume(key: string): Promise<number> {
-    if (this.health.available()) {
-      try {
-        return await this.leases.consume(key);
-      } catch (error) {
-        this.health.failed(error);
-      }
+  consume(key: string): number | Promise<number> {
+    if (!this.health.available()) return this.fallback.consume(key);
+    return this.leases.spendHeld(key) ?? this.consumeLeased(key);
+  }
+
+  private async consumeLeased(key: string): Promise<number> {
+    try {
+      return await this.leases.consume(key);
+    } catch (error) {
+      this.health.failed(error);
+      return this.fallback.consume(key);
     }
-    return this.fallback.consume(key);
   }
 
   sweep(): void {

@@ -203,7 +203,8 @@ export const rateLimitPlugin = fp<RateLimits & { database: DatabaseHandle }>(
       // still see the server up.
       if (PROBES.has(request.url)) return;
       const client = clientOf(request.ip);
-      const authWait = await authFailures.waitFor(client, 1);
+      const checked = authFailures.waitFor(client, 1);
+      const authWait = typeof checked === 'number' ? checked : await checked;
       if (authWait > 0) {
         return refuse(
           request,
@@ -233,7 +234,8 @@ export const rateLimitPlugin = fp<RateLimits & { database: DatabaseHandle }>(
         }
         return;
       }
-      const wait = await perKey.consume(request.auth.keyId);
+      const spent = perKey.consume(request.auth.keyId);
+      const wait = typeof spent === 'number' ? spent : await spent;
       if (wait > 0) {
         return refuse(
           request,
