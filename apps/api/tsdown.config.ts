@@ -13,4 +13,9 @@ export default defineConfig({
   sourcemap: true,
   dts: false,
   fixedExtension: false,
+  // drizzle-orm's modules are copied into dist/ (still one file each, not bundled). Node 24's ESM
+  // resolver re-reads the nearest package.json for every module it loads, and drizzle-orm's is a
+  // 178 KB exports map: ~300 of its modules cost 1.5 s and ~290 MiB at start, kept by V8 after.
+  // Under dist/ their package.json is this package's (docs/benchmarks.md, "Production runtime").
+  noExternal: [/^drizzle-orm/],
 });
