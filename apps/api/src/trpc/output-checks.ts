@@ -82,17 +82,16 @@ function strictOutput(schema: z.ZodType): Middleware {
   return middleware;
 }
 
-/** Each procedure's own output step as tRPC built it, kept so a mode can be set again. */
-const original = new WeakMap<object, Middleware>();
-
-/** Set how every procedure of `router` checks its answers (see OutputChecks). Idempotent. */
+/**
+ * Set how every procedure of `router` checks its answers (see OutputChecks). Idempotent. A
+ * procedure has an output step exactly when it has an output schema (tRPC's `.output()` adds
+ * both), so `def.output` says whether one belongs there after `off` removed it.
+ */
 export function setOutputChecks(router: AnyRouter, mode: OutputChecks): void {
   for (const procedure of Object.values(router._def.procedures as Record<string, AnyProcedure>)) {
     const def = procedure._def as unknown as ProcedureInternals;
+    if (!def.output) continue;
     const at = def.middlewares.findIndex((middleware) => middleware._type === OUTPUT);
-    const current = at >= 0 ? def.middlewares[at] : original.get(def);
-    if (!def.output || !current) continue;
-    if (!original.has(def)) original.set(def, current);
     const replacement = mode === 'strict' ? strictOutput(def.output) : undefined;
     if (at >= 0) def.middlewares.splice(at, 1, ...(replacement ? [replacement] : []));
     else if (replacement) def.middlewares.splice(def.middlewares.length - 1, 0, replacement);
