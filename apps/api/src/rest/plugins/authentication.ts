@@ -6,6 +6,7 @@ import { authenticateSession } from '../../auth/sessions.js';
 import type { Auth } from '../../auth/types.js';
 import type { DatabaseHandle } from '../../db/client.js';
 import { CUSTOMER_EXPORT_PATH, CUSTOMER_IMPORT_PATH } from '../customer-csv.js';
+import { TRPC_PATH } from './trpc.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,8 +20,6 @@ declare module 'fastify' {
     credentialRefused?: boolean;
   }
 }
-
-const TRPC_PATH = /^\/trpc(\/|\?|$)/;
 
 /**
  * Where the dashboard's session counts: tRPC, and the two REST routes that carry a file rather than

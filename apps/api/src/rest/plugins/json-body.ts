@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import secureJson from 'secure-json-parse';
 import { DomainError } from '@peasswap/domain';
+import { TRPC_PATH } from './trpc.js';
 
 const notJson = () => new DomainError('json_invalid', 'The request body is not valid JSON.');
 const notUtf8 = () =>
@@ -101,7 +102,7 @@ class Utf8Check extends Transform {
 }
 
 const isJsonOnTrpc = (request: FastifyRequest) =>
-  /^\/trpc(\/|\?|$)/.test(request.url) &&
+  TRPC_PATH.test(request.url) &&
   /^application\/json\b/i.test(request.headers['content-type'] ?? '');
 
 /**

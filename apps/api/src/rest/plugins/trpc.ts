@@ -7,7 +7,8 @@ import { fromDomainError } from '../../trpc/errors.js';
 import { appRouter, type AppRouter } from '../../trpc/root.js';
 import { addRouteHooks } from './route-hooks.js';
 
-const TRPC_ROUTE = /^\/trpc(\/|$)/;
+/** The tRPC transport's paths (and its routes' URLs): `/trpc`, `/trpc/<procedures>`, with a query. */
+export const TRPC_PATH = /^\/trpc(\/|\?|$)/;
 
 /**
  * tRPC answers with a web Response; it is turned into text before any other onSend hook, so the
@@ -15,7 +16,7 @@ const TRPC_ROUTE = /^\/trpc(\/|$)/;
  */
 export const trpcResponseTextPlugin = fp(
   (app, _options, done) => {
-    addRouteHooks(app, (route) => TRPC_ROUTE.test(route.url), {
+    addRouteHooks(app, (route) => TRPC_PATH.test(route.url), {
       onSend: async (_request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
         if (!(payload instanceof Response)) return payload;
         reply.code(payload.status);
