@@ -1,9 +1,7 @@
 import postgres from 'postgres';
-import { openDatabase } from '../src/db/client.js';
-import { createApiKey } from '../src/queries/accounts.js';
 import { canonicalJson } from '../src/rest/canonical-json.js';
 import type { BenchConfig } from './config.js';
-import type { BenchDatabase } from './database.js';
+import { benchApiKey, removeBenchCustomers, type BenchDatabase } from './database.js';
 import { explainAll, explainTargets, keyLines } from './explain.js';
 import { runLoad, type LoadResult } from './load.js';
 import type { Measurement } from './report.js';
@@ -35,24 +33,11 @@ export async function runApiBench(
   const scope = { accountId: state.accountId, livemode: false };
   const sql = postgres(database.url, { max: 1, onnotice: () => undefined });
 
-  /**
-   * Customers POSTed by a run are deleted again as the API deletes them (soft: out of every live
-   * index), so each run lists and searches the same seeded data. Not a hard delete: the foreign keys
-   * from payments have no index led by customer_id, so each deleted row would scan all payments.
-   */
-  async function removeCreatedCustomers(): Promise<void> {
-    const deleted = await sql`
-      update customers set deleted_at = now(), updated_at = now()
-      where account_id = ${scope.accountId} and livemode = false and deleted_at is null
-        and email like 'bench.%@example.com'`;
-    if (deleted.count > 0) await sql`vacuum (analyze) customers`;
-  }
+  const removeCreatedCustomers = () => removeBenchCustomers(sql, scope.accountId);
   await removeCreatedCustomers();
 
-  const handle = await openDatabase({ databaseUrl: database.url, dataDir: 'unused', poolSize: 1 });
-  const key = await createApiKey(handle.db, { accountId: scope.accountId, environment: 'test' });
-  await handle.close();
-  const headers = { authorization: `Bearer ${key.secret}`, 'content-type': 'application/json' };
+  const secret = await benchApiKey(database.url, scope.accountId);
+  const headers = { authorization: `Bearer ${secret}`, 'content-type': 'application/json' };
 
   const sample = await sql<{ id: string; email: string; name: string; phone: string | null }[]>`
     select id, email, name, phone from customers

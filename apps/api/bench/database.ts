@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+import { openDatabase } from '../src/db/client.js';
+import { createApiKey } from '../src/queries/accounts.js';
 
 /**
  * The benchmark's own database on the local PostgreSQL server: created, migrated and seeded by the
@@ -182,5 +184,28 @@ export async function prepareBenchDatabase(options: {
     return { url, name, state, reused: false };
   } finally {
     await admin.end();
+  }
+}
+
+/**
+ * Customers POSTed by a run are deleted again as the API deletes them (soft: out of every live
+ * index), so each run lists and searches the same seeded data. Not a hard delete: the foreign keys
+ * from payments have no index led by customer_id, so each deleted row would scan all payments.
+ */
+export async function removeBenchCustomers(sql: postgres.Sql, accountId: string): Promise<void> {
+  const deleted = await sql`
+    update customers set deleted_at = now(), updated_at = now()
+    where account_id = ${accountId} and livemode = false and deleted_at is null
+      and email like 'bench.%@example.com'`;
+  if (deleted.count > 0) await sql`vacuum (analyze) customers`;
+}
+
+/** A test-mode secret key of the bench account, made as the API makes keys. */
+export async function benchApiKey(url: string, accountId: string): Promise<string> {
+  const handle = await openDatabase({ databaseUrl: url, dataDir: 'unused', poolSize: 1 });
+  try {
+    return (await createApiKey(handle.db, { accountId, environment: 'test' })).secret;
+  } finally {
+    await handle.close();
   }
 }

@@ -1,8 +1,6 @@
 import os from 'node:os';
 import postgres from 'postgres';
-import { openDatabase } from '../src/db/client.js';
-import { createApiKey } from '../src/queries/accounts.js';
-import type { BenchDatabase } from './database.js';
+import { benchApiKey, removeBenchCustomers, type BenchDatabase } from './database.js';
 import { runLoadSplit, type LoadOptions, type LoadResult } from './load.js';
 import { cpuSince, cpuSnapshot, machineBusySeconds, pidsNamed } from './proc.js';
 import { buildScenarios, type Scenario } from './scenarios.js';
@@ -62,18 +60,10 @@ export async function runProcessesBench(options: {
   const sql = postgres(database.url, { max: 1, onnotice: () => undefined });
 
   // As the API bench: customers POSTed here are soft-deleted again, so lists stay the seeded ones.
-  async function removeCreatedCustomers(): Promise<void> {
-    const deleted = await sql`
-      update customers set deleted_at = now(), updated_at = now()
-      where account_id = ${scope.accountId} and livemode = false and deleted_at is null
-        and email like 'bench.%@example.com'`;
-    if (deleted.count > 0) await sql`vacuum (analyze) customers`;
-  }
+  const removeCreatedCustomers = () => removeBenchCustomers(sql, scope.accountId);
 
-  const handle = await openDatabase({ databaseUrl: database.url, dataDir: 'unused', poolSize: 1 });
-  const key = await createApiKey(handle.db, { accountId: scope.accountId, environment: 'test' });
-  await handle.close();
-  const headers = { authorization: `Bearer ${key.secret}`, 'content-type': 'application/json' };
+  const secret = await benchApiKey(database.url, scope.accountId);
+  const headers = { authorization: `Bearer ${secret}`, 'content-type': 'application/json' };
   const sample = await sql<{ id: string; email: string; name: string }[]>`
     select id, email, name from customers
     where account_id = ${scope.accountId} and livemode = false and deleted_at is null
