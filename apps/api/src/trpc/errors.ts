@@ -1,5 +1,9 @@
 import { TRPCError } from '@trpc/server';
-import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import {
+  TRPC_ERROR_CODES_BY_KEY,
+  type TRPC_ERROR_CODE_KEY,
+  type TRPC_ERROR_CODE_NUMBER,
+} from '@trpc/server/rpc';
 import { z } from 'zod';
 import {
   codeOfIssue,
@@ -213,7 +217,9 @@ export function toTrpcError(error: DomainError): TRPCError {
 /** tRPC's error shape, carrying the envelope's facts in `data` (SPEC §3). */
 export interface TrpcErrorShape {
   message: string;
-  code: number;
+  // tRPC's own number type, not `number`: the router infers its error shape from the formatter
+  // only when this fits tRPC's TRPCErrorShape, else clients see tRPC's default shape instead.
+  code: TRPC_ERROR_CODE_NUMBER;
   data: {
     type: ErrorType;
     code: ErrorCode;
