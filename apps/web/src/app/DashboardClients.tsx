@@ -1,4 +1,4 @@
-import type { AppRouter } from '@peasswap/api/router';
+import type { AppRouter } from '@peasswap/client';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { createContext, useContext, useMemo, type ReactNode } from 'react';

@@ -1,4 +1,4 @@
-import type { AppRouter } from '@peasswap/api/router';
+import type { AppRouter } from '@peasswap/client';
 import { isTRPCClientError } from '@trpc/client';
 
 type ApiErrorData = {

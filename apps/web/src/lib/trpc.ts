@@ -1,6 +1,5 @@
-import type { AppRouter } from '@peasswap/api/router';
+import { createPeasSwapClient, type AppRouter, type PeasSwapClient } from '@peasswap/client';
 import { matchMutation, MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
 import { createTRPCContext, createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import type { Environment } from './environment';
 import { isClientError, isSessionEnded } from './errors';
@@ -18,7 +17,7 @@ export function dashboardHeaders(environment: Environment): Record<string, strin
 
 export interface EnvironmentClients {
   environment: Environment;
-  trpcClient: TRPCClient<AppRouter>;
+  trpcClient: PeasSwapClient;
   queryClient: QueryClient;
 }
 
@@ -33,9 +32,13 @@ export function createEnvironmentClients(
   const onError = (error: unknown) => {
     if (isSessionEnded(error)) onSessionEnded();
   };
-  // Same origin in production (the API serves this app); Vite proxies /trpc in development.
-  const trpcClient = createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: '/trpc', headers: () => dashboardHeaders(environment) })],
+  // The client merchants install, with the session transport: no API key (the session cookie
+  // goes with same-origin requests), the dashboard's headers instead. Same origin in production
+  // (the API serves this app); Vite proxies /trpc in development. Queries share batches;
+  // each mutation goes alone with its own Idempotency-Key, kept across its retries.
+  const trpcClient = createPeasSwapClient({
+    baseUrl: '',
+    headers: () => dashboardHeaders(environment),
   });
   const queryClient: QueryClient = new QueryClient({
     queryCache: new QueryCache({ onError }),

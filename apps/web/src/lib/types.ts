@@ -1,7 +1,4 @@
-import type { AppRouter } from '@peasswap/api/router';
-import type { inferRouterOutputs } from '@trpc/server';
-
-type Outputs = inferRouterOutputs<AppRouter>;
+import type { RouterOutputs as Outputs } from '@peasswap/client';
 
 export type Session = NonNullable<Outputs['session']['me']>;
 export type Customer = Outputs['customers']['retrieve'];

@@ -1,4 +1,4 @@
-import type { AppRouter } from '@peasswap/api/router';
+import type { AppRouter } from '@peasswap/client';
 import type { QueryClient } from '@tanstack/react-query';
 import type { TRPCOptionsProxy } from '@trpc/tanstack-react-query';
 
