@@ -7,7 +7,8 @@
  * (object types that recur become named aliases: Customer, Payment, ...), and the API's error
  * shape likewise. tsdown then bundles the declarations from there (tsdown.config.ts).
  *
- * Run by `pnpm build`, before tsdown.
+ * Run by `pnpm bundle` (and so by `pnpm pack`, through prepack), before tsdown. Not a turbo
+ * `build`: the dashboard and the API read src/, and `pnpm start` need not wait for this.
  */
 import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

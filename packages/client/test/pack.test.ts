@@ -93,8 +93,8 @@ let baseUrl: string;
 let apiKey: string;
 
 async function packAndInstall() {
-  await must('pnpm', ['run', 'build'], packageDir);
   packDir = mkdtempSync(path.join(tmpdir(), 'peasswap-client-pack-'));
+  // prepack bundles first (scripts/emit-router-types.ts, then tsdown).
   await must('pnpm', ['pack', '--pack-destination', packDir], packageDir);
   const file = readdirSync(packDir).find((name) => name.endsWith('.tgz'));
   if (!file) throw new Error('pnpm pack made no tarball');
