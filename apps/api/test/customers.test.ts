@@ -55,6 +55,27 @@ describe('customers: happy paths', () => {
     expect(deleted.body).toEqual({ id, object: 'customer', deleted: true });
   });
 
+  it('answers a create byte for byte as every later read prints it, and as its event', async () => {
+    const created = await create({
+      name: 'Key order',
+      email: uniqueEmail('order'),
+      // Not the order a jsonb column keeps: fewer UTF-8 bytes first (é is two), then by the bytes.
+      metadata: { zeta: '1', ab: '2', é: '3', aa: '4', b: '5' },
+    });
+    expect(created.status).toBe(200);
+    expect(Object.keys(created.body.metadata)).toEqual(['b', 'aa', 'ab', 'é', 'zeta']);
+    const id = created.body.id as string;
+    const retrieved = await http(server, 'GET', `/v1/customers/${id}`, { key: account.testKey });
+    expect(retrieved.text).toBe(created.text);
+    const events = await http(server, 'GET', `/v1/events?type=customer.created&limit=10`, {
+      key: account.testKey,
+    });
+    const event = (events.body.data as { data: { object: { id: string } } }[]).find(
+      (candidate) => candidate.data.object.id === id,
+    );
+    expect(JSON.stringify(event?.data.object)).toBe(created.text);
+  });
+
   it('changes only the fields an update sends', async () => {
     const created = await create({
       name: 'Grace',
@@ -307,6 +328,14 @@ describe('customers: one live customer per email', () => {
       key: account.testKey,
     });
     expect(listed.body.data).toHaveLength(1);
+    // The insert and its event are one statement: the 19 refused creates recorded nothing.
+    const events = await http(server, 'GET', '/v1/events?type=customer.created&limit=100', {
+      key: account.testKey,
+    });
+    const ofEmail = (events.body.data as { data: { object: { email: string } } }[]).filter(
+      (event) => event.data.object.email === email,
+    );
+    expect(ofEmail.map((event) => event.data.object)).toEqual(listed.body.data);
   });
 
   it('lets the same email exist once per environment and per account', async () => {

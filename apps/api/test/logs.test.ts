@@ -87,7 +87,7 @@ describe('logs', () => {
       const chain = [];
       for (let err = failure?.err; err; err = err.cause) chain.push(err);
       const drizzle = chain.find((err) => err.type === 'DrizzleQueryError');
-      expect(drizzle?.query).toMatch(/^insert into "customers"/);
+      expect(drizzle?.query).toMatch(/^\s*with written as \(insert into "customers"/);
     }
   });
 

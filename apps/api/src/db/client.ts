@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
+import { sql, type Query, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
@@ -152,6 +152,39 @@ function openPostgres(url: string, poolSize: number, readUrl: string | undefined
       await Promise.all([client.end({ timeout: 5 }), readClient?.end({ timeout: 5 })]);
     },
   };
+}
+
+/** What preparedStatement reaches inside a Drizzle database or transaction. */
+interface SessionOf {
+  _: {
+    session: {
+      dialect: { sqlToQuery(statement: SQL): Query };
+      prepareQuery(
+        query: Query,
+        fields: undefined,
+        name: string,
+        arrayMode: false,
+      ): PreparedStatement;
+    };
+  };
+}
+
+/** A statement built once: `execute` binds the values of its placeholders. */
+export interface PreparedStatement {
+  execute(values: Record<string, unknown>): Promise<unknown>;
+}
+
+/**
+ * `statement` (with `sql.placeholder`s) as a named prepared statement, what `.prepare(name)` makes
+ * of a Drizzle query builder, for a raw statement. On PostgreSQL each pooled connection parses and
+ * plans its text once, then only binds and runs it (postgres.js keys statements by their text);
+ * `db.execute` sends an unnamed one, parsed and planned every time, which for a statement of
+ * several CTEs costs more of the database's CPU than running it. Keep one with
+ * queries/prepared.ts `prepared`, so its SQL is built once too.
+ */
+export function preparedStatement(db: Executor, statement: SQL): PreparedStatement {
+  const { session } = (db as unknown as SessionOf)._;
+  return session.prepareQuery(session.dialect.sqlToQuery(statement), undefined, 'hot', false);
 }
 
 /** `db.execute` answers an array on postgres.js and `{ rows }` on PGlite; callers want rows. */

@@ -6,7 +6,8 @@ import {
   type AuditActor,
   type EventType,
 } from '@peasswap/domain';
-import type { Executor } from '../db/client.js';
+import { preparedStatement, rowsOf, type Executor } from '../db/client.js';
+import { prepared } from '../queries/prepared.js';
 import type { Scope } from '../queries/scope.js';
 import { auditOfChange, auditRows, type AuditRecord, type AuditScope } from './audit.js';
 
@@ -62,23 +63,61 @@ export function updateOf(
 export const WEBHOOK_DELIVERIES_CHANNEL = 'webhook_deliveries';
 
 /**
+ * What the outbox's statements bind besides their rows: the values of one request, or the
+ * placeholders of a statement built once (BOUND_PLACEHOLDERS) and run with those values.
+ */
+interface Bound {
+  accountId: unknown;
+  livemode: unknown;
+  requestId: unknown;
+  idempotencyKey: unknown;
+  actorType: unknown;
+  actorId: unknown;
+  clientIp: unknown;
+}
+
+function bound(scope: AuditScope, origin: EventOrigin) {
+  return {
+    accountId: scope.accountId,
+    livemode: scope.livemode,
+    requestId: origin.requestId,
+    idempotencyKey: origin.idempotencyKey,
+    actorType: origin.actor.type,
+    actorId: origin.actor.id,
+    clientIp: origin.clientIp,
+  } satisfies Bound;
+}
+
+/** Named as queries/prepared.ts SCOPE_PLACEHOLDERS names the scope, so a write can share them. */
+const BOUND_PLACEHOLDERS: Bound = {
+  accountId: sql.placeholder('accountId'),
+  livemode: sql.placeholder('livemode'),
+  requestId: sql.placeholder('outboxRequestId'),
+  idempotencyKey: sql.placeholder('outboxIdempotencyKey'),
+  actorType: sql.placeholder('outboxActorType'),
+  actorId: sql.placeholder('outboxActorId'),
+  clientIp: sql.placeholder('outboxClientIp'),
+};
+
+/**
  * The two inserts of an audit write, as CTEs reading the rows `r` (`aud_id`, `aud_object`,
  * `customer_id`, `aud_fields`, `aud_changes`, `ord`; none for a row whose `aud_id` is null): the
  * entries, and the values apart (audit-log.ts). `action` is the column naming each entry's action.
  * recordEvents and recordAudit both end in them, so an entry is written one way only.
  */
-function auditInserts(scope: AuditScope, origin: EventOrigin, action: SQL) {
+function auditInserts(values: Bound, action: SQL) {
   return sql`audited as (
       insert into audit_log
         (id, account_id, livemode, actor_type, actor_id, action, object_id, customer_id, fields,
           request_id, client_ip, created_at)
-      select r.aud_id, ${scope.accountId}, ${scope.livemode}, ${origin.actor.type},
-        ${origin.actor.id}, ${action}, r.aud_object, r.customer_id, r.aud_fields,
-        ${origin.requestId}, ${origin.clientIp}, clock_timestamp() + r.ord * interval '1 microsecond'
+      select r.aud_id, ${values.accountId}, ${values.livemode}, ${values.actorType},
+        ${values.actorId}, ${action}, r.aud_object, r.customer_id, r.aud_fields,
+        ${values.requestId}, ${values.clientIp},
+        clock_timestamp() + r.ord * interval '1 microsecond'
       from r where r.aud_id is not null
     ), kept as (
       insert into audit_log_changes (entry_id, account_id, customer_id, changes)
-      select r.aud_id, ${scope.accountId}, r.customer_id, r.aud_changes::jsonb
+      select r.aud_id, ${values.accountId}, r.customer_id, r.aud_changes::jsonb
       from r where r.aud_changes is not null
     )`;
 }
@@ -101,10 +140,75 @@ export async function recordEvents(
   changes: readonly Change[],
 ): Promise<string[]> {
   if (changes.length === 0) return [];
+  const { ids, rows } = eventRows(changes);
+  await db.execute(sql`
+    with ${eventWrites(bound(scope, origin), rows)}
+    select pg_notify(${WEBHOOK_DELIVERIES_CHANNEL}, '') from (select 1 from queued limit 1) as any_queued
+  `);
+  return ids;
+}
+
+/**
+ * A hot write that records its changes in the same statement (Outbox.recordWith): an INSERT ...
+ * RETURNING built with placeholders (`SCOPE_PLACEHOLDERS` for the scope), and their values.
+ */
+export interface HotWrite {
+  /** Names the statement: one text per key, built once per database handle. */
+  key: string;
+  build: () => SQL;
+  values: Record<string, unknown>;
+}
+
+/**
+ * Make a change and record it in one statement: the write and the writes of recordEvents as CTEs
+ * of one statement, the events only if the write returned a row. Outside a transaction that is one
+ * round trip and one implicit transaction instead of four (BEGIN, the write, the events, COMMIT);
+ * PostgreSQL still commits all of it or none. The statement is built once per database handle and
+ * prepared once per connection; a call binds its values (Drizzle rebuilding this statement's SQL
+ * was a sixth of a create's API CPU, and PostgreSQL planning it more than running it). Answers the
+ * write's rows, as the driver reads them (snake_case names, unparsed values).
+ */
+export async function recordEventsWith<Row>(
+  db: Executor,
+  scope: Scope,
+  origin: EventOrigin,
+  write: HotWrite,
+  changes: readonly Change[],
+): Promise<Row[]> {
+  const statement = prepared(db, `outbox:${write.key}`, () =>
+    preparedStatement(
+      db,
+      sql`
+        with written as (${write.build()}),
+        ${eventWrites(BOUND_PLACEHOLDERS, sql.placeholder('outboxRows'), sql`exists (select 1 from written)`)}
+        select written.*,
+          (select pg_notify(${WEBHOOK_DELIVERIES_CHANNEL}, '') from queued limit 1) as woken
+        from written
+      `,
+    ),
+  );
+  const values = bound(scope, origin);
+  const result = await statement.execute({
+    ...write.values,
+    accountId: values.accountId,
+    livemode: values.livemode,
+    outboxRequestId: values.requestId,
+    outboxIdempotencyKey: values.idempotencyKey,
+    outboxActorType: values.actorType,
+    outboxActorId: values.actorId,
+    outboxClientIp: values.clientIp,
+    outboxRows: eventRows(changes).rows,
+  });
+  return rowsOf<Row & { woken?: unknown }>(result).map(({ woken: _woken, ...row }) => row as Row);
+}
+
+/**
+ * All of `changes` as one JSON parameter: one statement text and one bound value however many
+ * events, instead of nine parameters a row for Drizzle to build and the server to bind. A row
+ * carries its event and its audit entry (`aud_*` null for a test event).
+ */
+function eventRows(changes: readonly Change[]): { ids: string[]; rows: string } {
   const ids = changes.map(() => newId('event'));
-  // All rows as one JSON parameter: one statement text and one bound value however many events,
-  // instead of nine parameters a row for Drizzle to build and the server to bind. A row carries
-  // its event and its audit entry (`aud_*` null for a test event).
   const rows = JSON.stringify(
     changes.map((change, index) => {
       const audit = auditOfChange(change);
@@ -125,21 +229,29 @@ export async function recordEvents(
       };
     }),
   );
-  await db.execute(sql`
-    with r as materialized (
+  return { ids, rows };
+}
+
+/**
+ * The CTEs that write the events of `rows` (eventRows), their audit entries and their deliveries,
+ * ending in `queued` (one row per delivery). With `onlyIf`, nothing is written unless it holds.
+ */
+function eventWrites(values: Bound, rows: unknown, onlyIf?: SQL): SQL {
+  return sql`r as materialized (
       select * from json_to_recordset(${rows}::json) as r(id text, type text, customer_id text,
         data json, ord int, aud_id text, aud_object text, aud_fields text[], aud_changes json)
+      ${onlyIf ? sql`where ${onlyIf}` : sql``}
     ), inserted as (
       insert into events
         (id, account_id, livemode, type, customer_id, data, request_id, idempotency_key,
           created_at)
       -- One statement's rows could share a clock reading: a microsecond apiece keeps their order.
-      select r.id, ${scope.accountId}, ${scope.livemode}, r.type, r.customer_id, r.data,
-        ${origin.requestId}, ${origin.idempotencyKey},
+      select r.id, ${values.accountId}, ${values.livemode}, r.type, r.customer_id, r.data,
+        ${values.requestId}, ${values.idempotencyKey},
         clock_timestamp() + r.ord * interval '1 microsecond'
       from r
       returning id, account_id, livemode, type
-    ), ${auditInserts(scope, origin, sql`r.type`)}, queued as (
+    ), ${auditInserts(values, sql`r.type`)}, queued as (
       insert into webhook_deliveries
         (account_id, livemode, event_id, endpoint_id, origin, status, next_attempt_at)
       select e.account_id, e.livemode, e.id, endpoint.id, 'event', 'pending', now()
@@ -151,10 +263,7 @@ export async function recordEvents(
         and e.type <> ${TEST_EVENT_TYPE}
         and (endpoint.enabled_events @> array['*'] or e.type = any(endpoint.enabled_events))
       returning 1
-    )
-    select pg_notify(${WEBHOOK_DELIVERIES_CHANNEL}, '') from (select 1 from queued limit 1) as any_queued
-  `);
-  return ids;
+    )`;
 }
 
 /**
@@ -175,7 +284,7 @@ export async function recordAudit(
       select * from json_to_recordset(${JSON.stringify(entries)}::json) as r(aud_id text,
         aud_action text, aud_object text, customer_id text, aud_fields text[], aud_changes json,
         ord int)
-    ), ${auditInserts(scope, origin, sql`r.aud_action`)}
+    ), ${auditInserts(bound(scope, origin), sql`r.aud_action`)}
     select 1
   `);
   return entries.map((entry) => entry.aud_id);
@@ -193,6 +302,16 @@ export interface Outbox {
   record(db: Executor, scope: Scope, changes: readonly Change[]): Promise<string[]>;
   /** Record changes that have no event in the audit log alone. Answers the entries' ids. */
   audit(db: Executor, scope: AuditScope, records: readonly AuditRecord[]): Promise<string[]>;
+  /**
+   * Run `write` (an INSERT ... RETURNING) and record `changes` in the same statement, only if it
+   * returned a row (recordEventsWith). Answers its rows as the driver reads them.
+   */
+  recordWith<Row>(
+    db: Executor,
+    scope: Scope,
+    write: HotWrite,
+    changes: readonly Change[],
+  ): Promise<Row[]>;
 }
 
 export function outboxFor(origin: EventOrigin, enabled = true): Outbox {
@@ -200,5 +319,16 @@ export function outboxFor(origin: EventOrigin, enabled = true): Outbox {
     record: (db, scope, changes) =>
       enabled ? recordEvents(db, scope, origin, changes) : Promise.resolve([]),
     audit: (db, scope, records) => recordAudit(db, scope, origin, records),
+    recordWith: async <Row>(
+      db: Executor,
+      scope: Scope,
+      write: HotWrite,
+      changes: readonly Change[],
+    ) =>
+      enabled
+        ? recordEventsWith<Row>(db, scope, origin, write, changes)
+        : rowsOf<Row>(
+            await preparedStatement(db, write.build()).execute({ ...write.values, ...scope }),
+          ),
   };
 }

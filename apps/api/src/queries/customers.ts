@@ -27,6 +27,7 @@ import {
   toPage,
 } from './pagination.js';
 import { prepared, SCOPE_PLACEHOLDERS } from './prepared.js';
+import { writeTimestamp } from './timestamps.js';
 import { inScope, type Scope } from './scope.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -109,45 +110,102 @@ function emailTaken(email: string, existingId: string | undefined): DomainError 
   );
 }
 
+/**
+ * One statement, outside any transaction of its own: the insert and its `customer.created` event
+ * (outbox.recordWith), so a create is one round trip. The customer is known before the insert (its
+ * timestamps are taken here: writeTimestamp), which is what lets the event be written in the same
+ * statement; the database still decides whether it is stored.
+ */
 export async function createCustomer(
   db: Executor,
   scope: Scope,
   input: CustomerCreate,
   outbox: Outbox,
 ): Promise<Customer> {
-  return db.transaction(async (tx) => {
-    const customer = await insertCustomer(tx, scope, input);
-    await outbox.record(tx, scope, [
-      { type: 'customer.created', object: customer, customerId: customer.id },
-    ]);
-    return customer;
-  });
+  const at = writeTimestamp();
+  const customer: Customer = {
+    id: newId('customer'),
+    object: 'customer',
+    name: input.name,
+    email: input.email,
+    phone: input.phone ?? null,
+    description: input.description ?? null,
+    metadata: inJsonbOrder(input.metadata ?? {}),
+    defaultPaymentMethod: null,
+    livemode: scope.livemode,
+    createdAt: at.answered,
+    updatedAt: at.answered,
+  };
+  const inserted = await outbox.recordWith(
+    db,
+    scope,
+    {
+      key: 'customers.create',
+      build: () => insertCustomerStatement(db),
+      values: {
+        id: customer.id,
+        name: customer.name,
+        email: customer.email,
+        emailIdentity: emailIdentity(customer.email),
+        ...duplicateKeysOf(input),
+        phone: customer.phone,
+        description: customer.description,
+        metadata: customer.metadata,
+        createdAt: at.stored,
+      },
+    },
+    [{ type: 'customer.created', object: customer, customerId: customer.id }],
+  );
+  if (inserted.length === 0) {
+    throw emailTaken(input.email, await findLiveIdByEmail(db, scope, input.email));
+  }
+  return customer;
 }
 
-async function insertCustomer(db: Executor, scope: Scope, input: CustomerCreate) {
-  // ON CONFLICT against the live-email unique index: the database decides, so concurrent creates
-  // with one email store exactly one customer and every other gets `customer_email_taken`.
-  const [row] = await db
+/**
+ * ON CONFLICT against the live-email unique index: the database decides, so concurrent creates
+ * with one email store exactly one customer and every other gets `customer_email_taken` (and
+ * records no event: the statement writes events only for a row it inserted).
+ */
+function insertCustomerStatement(db: Executor) {
+  // Not the column's Date mapping: the timestamp comes as text with its microseconds.
+  const at = sql`${sql.placeholder('createdAt')}::timestamptz`;
+  return db
     .insert(customers)
     .values({
-      id: newId('customer'),
-      accountId: scope.accountId,
-      livemode: scope.livemode,
-      name: input.name,
-      email: input.email,
-      emailIdentity: emailIdentity(input.email),
-      ...duplicateKeysOf(input),
-      phone: input.phone ?? null,
-      description: input.description ?? null,
-      metadata: input.metadata ?? {},
+      id: sql.placeholder('id'),
+      accountId: SCOPE_PLACEHOLDERS.accountId,
+      livemode: SCOPE_PLACEHOLDERS.livemode,
+      name: sql.placeholder('name'),
+      email: sql.placeholder('email'),
+      emailIdentity: sql.placeholder('emailIdentity'),
+      mailboxIdentity: sql.placeholder('mailboxIdentity'),
+      nameKey: sql.placeholder('nameKey'),
+      phone: sql.placeholder('phone'),
+      description: sql.placeholder('description'),
+      metadata: sql.placeholder('metadata'),
+      createdAt: at,
+      updatedAt: at,
     })
     .onConflictDoNothing({
       target: [customers.accountId, customers.livemode, customers.emailIdentity],
       where: sql`${customers.deletedAt} is null`,
     })
-    .returning(customerColumns);
-  if (!row) throw emailTaken(input.email, await findLiveIdByEmail(db, scope, input.email));
-  return toCustomer(row);
+    .returning({ id: customers.id })
+    .getSQL();
+}
+
+/**
+ * Metadata with its keys in the order a `jsonb` column gives them back (shorter keys first, then
+ * by their UTF-8 bytes), so a create answers the object exactly as every later read prints it.
+ */
+export function inJsonbOrder(metadata: Record<string, string>): Record<string, string> {
+  const bytes = (key: string) => Buffer.from(key, 'utf8');
+  const keys = Object.keys(metadata).sort((a, b) => {
+    const [x, y] = [bytes(a), bytes(b)];
+    return x.length - y.length || Buffer.compare(x, y);
+  });
+  return Object.fromEntries(keys.map((key) => [key, metadata[key] as string]));
 }
 
 export async function retrieveCustomer(db: Executor, scope: Scope, id: string): Promise<Customer> {
