@@ -213,7 +213,8 @@ describe('the packed package', () => {
     );
     expect(result.stdout + result.stderr).toBe('');
     expect(result.code).toBe(0);
-  });
+    // tsc reads the whole API here: seconds alone, more beside the API's suite on two cores.
+  }, 120_000);
 
   it('creates, pages, replays a retried create and surfaces a typed error on the real API', async () => {
     const result = await run(process.execPath, ['consumer.ts'], project, {
