@@ -81,6 +81,19 @@ export function retryDelay(
 
 const IDEMPOTENCY_KEY = 'idempotencyKey';
 
+/**
+ * A random (version 4) UUID. `crypto.randomUUID` exists only in secure contexts in browsers: a
+ * dashboard opened over plain http on a LAN address has `getRandomValues` alone.
+ */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** The Idempotency-Key a mutation carries on every attempt (set by the retry link). */
 export function idempotencyKeyOf(context: Record<string, unknown>): string | undefined {
   const key = context[IDEMPOTENCY_KEY];
@@ -100,7 +113,7 @@ export function retryLink(options: RetryOptions = {}): TRPCLink<AppRouter> {
       observable((observer) => {
         const keyed =
           op.type === 'mutation' && idempotencyKeyOf(op.context) === undefined
-            ? { ...op, context: { ...op.context, [IDEMPOTENCY_KEY]: crypto.randomUUID() } }
+            ? { ...op, context: { ...op.context, [IDEMPOTENCY_KEY]: newIdempotencyKey() } }
             : op;
         let current: Unsubscribable | undefined;
         let timer: ReturnType<typeof setTimeout> | undefined;

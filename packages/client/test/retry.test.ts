@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPeasSwapClient, PeasSwapError, type PeasSwapClientOptions } from '../src/index.js';
-import { backoffDelay, DEFAULT_RETRY, retryAfterMs } from '../src/retry.js';
+import { backoffDelay, DEFAULT_RETRY, newIdempotencyKey, retryAfterMs } from '../src/retry.js';
 
 /**
  * The client's retry policy against a real HTTP server that answers as the API's tRPC endpoint
@@ -197,6 +197,25 @@ describe('retries', () => {
     await expect(client().customers.list.query({})).resolves.toMatchObject({ object: 'list' });
     expect(seen).toHaveLength(2);
     expect(seen.every((request) => request.headers['idempotency-key'] === undefined)).toBe(true);
+  });
+});
+
+describe('idempotency keys', () => {
+  it('are version 4 UUIDs, also where crypto.randomUUID is missing (plain http pages)', () => {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    expect(newIdempotencyKey()).toMatch(uuid);
+    const randomUUID = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(crypto), 'randomUUID');
+    Object.defineProperty(crypto, 'randomUUID', { value: undefined, configurable: true });
+    try {
+      const keys = new Set(Array.from({ length: 100 }, () => newIdempotencyKey()));
+      expect(keys.size).toBe(100);
+      for (const key of keys) expect(key).toMatch(uuid);
+    } finally {
+      delete (crypto as { randomUUID?: unknown }).randomUUID;
+      expect(Object.getOwnPropertyDescriptor(Object.getPrototypeOf(crypto), 'randomUUID')).toEqual(
+        randomUUID,
+      );
+    }
   });
 });
 
