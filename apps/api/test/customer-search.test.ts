@@ -135,3 +135,94 @@ describe('customers: search by phone prefix', () => {
     expect(await found('415 555 0123', merchant.liveKey)).not.toEqual(ids('linus'));
   });
 });
+
+describe('customers: a phone many customers share, paged', () => {
+  // More matches than a page, from both readings of a typed US number: `+1415555 01..` and the
+  // Swiss `+41 55 550 1...` (the search's second prefix, `+41555501`), created alternately so a
+  // page interleaves both ranges. A New York number in between is no match.
+  const query = '(415) 555-01';
+  let crowd: TestAccount;
+  let expected: string[];
+  let everyone: Array<{ id: string; phone: string }>;
+  const matches = (c: { phone: string }) => !c.phone.startsWith('+1212');
+
+  beforeAll(async () => {
+    crowd = await newAccount('Shared phone merchant');
+    const phoneOf = (i: number) =>
+      i % 7 === 3
+        ? `+1 212 555 01${String(i).padStart(2, '0')}`
+        : i % 2 === 0
+          ? `+1 415 555 01${String(i).padStart(2, '0')}`
+          : `+41 55 550 1${String(i).padStart(3, '0')}`;
+    for (let i = 0; i < 28; i++) {
+      const body = {
+        name: `Caller ${i}`,
+        email: `caller${i}@switchboard.example`,
+        phone: phoneOf(i),
+      };
+      const res = await http(server, 'POST', '/v1/customers', { key: crowd.testKey, body });
+      expect(res.status).toBe(200);
+    }
+    // The list without a search is the order of record (created_at, id, newest first).
+    const all = await http(server, 'GET', '/v1/customers?limit=100', { key: crowd.testKey });
+    everyone = all.body.data as Array<{ id: string; phone: string }>;
+    expected = everyone.filter(matches).map((c) => c.id);
+    expect(expected).toHaveLength(24);
+  });
+
+  const page = async (extra: string) => {
+    const res = await search(query, crowd.testKey, `&limit=10${extra}`);
+    return { ids: res.data.map((c) => c.id), hasMore: res.hasMore };
+  };
+
+  it('pages forward newest first across both prefixes, with hasMore', async () => {
+    const first = await page('');
+    expect(first).toEqual({ ids: expected.slice(0, 10), hasMore: true });
+    const second = await page(`&startingAfter=${first.ids.at(-1)}`);
+    expect(second).toEqual({ ids: expected.slice(10, 20), hasMore: true });
+    const third = await page(`&startingAfter=${second.ids.at(-1)}`);
+    expect(third).toEqual({ ids: expected.slice(20), hasMore: false });
+    const all = await search(query, crowd.testKey, '&limit=100');
+    expect(all.data.map((c) => c.id)).toEqual(expected);
+    expect(all.hasMore).toBe(false);
+  });
+
+  it('pages back with endingBefore to exactly the pages before, with hasMore', async () => {
+    const back = await page(`&endingBefore=${expected[20]}`);
+    expect(back).toEqual({ ids: expected.slice(10, 20), hasMore: true });
+    const front = await page(`&endingBefore=${expected[10]}`);
+    expect(front).toEqual({ ids: expected.slice(0, 10), hasMore: false });
+  });
+
+  it('places the page at a cursor that is no match itself', async () => {
+    const newYork = everyone.findIndex((c) => !matches(c) && everyone.indexOf(c) > 10);
+    const cursor = everyone[newYork]?.id;
+    const newer = everyone
+      .slice(0, newYork)
+      .filter(matches)
+      .map((c) => c.id);
+    const older = everyone
+      .slice(newYork + 1)
+      .filter(matches)
+      .map((c) => c.id);
+    expect(await page(`&endingBefore=${cursor}`)).toEqual({
+      ids: newer.slice(-10),
+      hasMore: newer.length > 10,
+    });
+    expect(await page(`&startingAfter=${cursor}`)).toEqual({
+      ids: older.slice(0, 10),
+      hasMore: older.length > 10,
+    });
+  });
+
+  it('reads the tRPC transport the same way', async () => {
+    const client = trpcClient(server, crowd.testKey);
+    const second = await client.customers.list.query({
+      query,
+      limit: 10,
+      startingAfter: expected[9],
+    });
+    expect(second.data.map((c) => c.id)).toEqual(expected.slice(10, 20));
+    expect(second.hasMore).toBe(true);
+  });
+});
