@@ -2,7 +2,7 @@ import { createPeasSwapClient, type AppRouter, type PeasSwapClient } from '@peas
 import { matchMutation, MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { createTRPCContext, createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import type { Environment } from './environment';
-import { isClientError, isSessionEnded } from './errors';
+import { isSessionEnded } from './errors';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -57,7 +57,9 @@ export function createEnvironmentClients(
     defaultOptions: {
       queries: {
         staleTime: 10_000,
-        retry: (failureCount, error) => !isClientError(error) && failureCount < 2,
+        // The client already retries what may succeed again (no answer, 429, 5xx) with backoff;
+        // retrying here too would multiply the attempts.
+        retry: false,
       },
     },
   });
