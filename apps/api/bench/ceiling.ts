@@ -117,21 +117,33 @@ async function cursorExists(id: string): Promise<boolean> {
 /** The end of the byte-ordered range of texts starting with `prefix` (as src/queries). */
 const prefixEnd = (prefix: string) => `${prefix}\u{10FFFF}`;
 
-/** `query=` as src/queries/customers.ts reads it: an email's start, a phone's, or a fragment. */
+const CUSTOMER_COLUMNS = sql`"id", "livemode", "name", "email", "phone", "description", "metadata", "default_payment_method_id", "created_at", "updated_at"`;
+
+/** `query=` typed like an email's start or a fragment, as src/queries/customers.ts reads it. */
 function searchMatches(text: string) {
   const email = emailSearchPrefix(text);
   if (email !== undefined) {
     return sql`and ("customers"."email_identity" ~>=~ ${email} and "customers"."email_identity" ~<~ ${prefixEnd(email)})`;
   }
-  const [first, second] = phoneSearchPrefixes(text) ?? [];
-  if (first !== undefined) {
-    const range = (p: string) =>
-      sql`("customers"."phone" ~>=~ ${p} and "customers"."phone" ~<~ ${prefixEnd(p)})`;
-    return second === undefined
-      ? sql`and ${range(first)}`
-      : sql`and (${range(first)} or ${range(second)})`;
-  }
   return sql`and "customers"."search_text" like '%' || lower(${text.replace(/[\\%_]/g, (c) => `\\${c}`)}) || '%'`;
+}
+
+/**
+ * A phone search as src/queries/customers.ts sends it (phonePageIds): each prefix's top of the
+ * page from the phone index alone, their union cut to the page, then those rows by key.
+ */
+function phonePage(prefixes: string[], live: postgres.Fragment, limit: number) {
+  const range = (p: string) => sql`(select "created_at", "id" from "customers"
+      where (${live} and ("customers"."phone" ~>=~ ${p} and "customers"."phone" ~<~ ${prefixEnd(p)}))
+      order by "customers"."created_at" desc, "customers"."id" desc limit ${limit + 1})`;
+  const [first, second] = prefixes.map(range);
+  if (first === undefined) throw new Error('A phone search has at least one prefix.');
+  return sql<CustomerRow[]>`
+    select ${CUSTOMER_COLUMNS} from "customers"
+    where (("customers"."account_id" = ${accountId} and "customers"."livemode" = ${livemode})
+      and "customers"."id" in (select "id" from (${first}${second !== undefined ? sql` union ${second}` : sql``}) "matches"
+        order by "matches"."created_at" desc, "matches"."id" desc limit ${limit + 1}))
+    order by "customers"."created_at" desc, "customers"."id" desc`;
 }
 
 async function listCustomers(query: URLSearchParams) {
@@ -139,14 +151,19 @@ async function listCustomers(query: URLSearchParams) {
   const after = query.get('startingAfter');
   const email = query.get('email');
   const text = query.get('query');
-  const rows = await sql<CustomerRow[]>`
-    select "id", "livemode", "name", "email", "phone", "description", "metadata", "default_payment_method_id", "created_at", "updated_at"
-    from "customers"
-    where (("customers"."account_id" = ${accountId} and "customers"."livemode" = ${livemode})
+  const phone =
+    text !== null && emailSearchPrefix(text) === undefined ? phoneSearchPrefixes(text) : undefined;
+  const live = sql`(("customers"."account_id" = ${accountId} and "customers"."livemode" = ${livemode})
       and "customers"."deleted_at" is null
       ${after !== null ? sql`and ("customers"."created_at", "customers"."id") < (select "customers"."created_at", "customers"."id" from "customers" where "customers"."id" = ${after} and ("customers"."account_id" = ${accountId} and "customers"."livemode" = ${livemode}))` : sql``}
-      ${email !== null ? sql`and "customers"."email_identity" = ${emailIdentity(email)}` : sql``}
-      ${text !== null ? searchMatches(text) : sql``})
+      ${email !== null ? sql`and "customers"."email_identity" = ${emailIdentity(email)}` : sql``})`;
+  const rows =
+    phone !== undefined
+      ? await phonePage(phone, live, limit)
+      : await sql<CustomerRow[]>`
+    select ${CUSTOMER_COLUMNS}
+    from "customers"
+    where (${live} ${text !== null ? searchMatches(text) : sql``})
     order by "customers"."created_at" desc, "customers"."id" desc
     limit ${limit + 1}`;
   if (rows.length === 0 && after !== null && !(await cursorExists(after))) {
