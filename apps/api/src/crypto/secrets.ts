@@ -1,4 +1,4 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { keyPrefix, randomBase62, type Environment, type KeyKind } from '@peasswap/domain';
 
@@ -19,8 +19,9 @@ export interface NewApiKeySecret {
   visiblePrefix: string;
 }
 
+/** SHA-256, hex. Every API request hashes its key: the one-shot `hash` makes no Hash object. */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 /** Constant-time comparison of two hex digests of equal length. */

@@ -60,6 +60,8 @@ declare module 'fastify' {
  * given a whole /64 and could otherwise pick a fresh address for every request.
  */
 export function clientOf(ip: string): string {
+  // An IPv4 address, the common case, as it is: no colon, so no zone, mapping or groups.
+  if (!ip.includes(':')) return ip;
   const address = ip.replace(/%.*$/, '').toLowerCase();
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
   if (mapped?.[1]) return mapped[1];
