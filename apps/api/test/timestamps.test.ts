@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeTimestamp } from '../src/queries/timestamps.js';
+import { isoOfTimestamptz, writeTimestamp } from '../src/queries/timestamps.js';
 
 describe('writeTimestamp (a row timestamp taken in the API)', () => {
   it('strictly increases, in microseconds, however fast it is called', () => {
@@ -21,5 +21,26 @@ describe('writeTimestamp (a row timestamp taken in the API)', () => {
     expect(answered).toBe(new Date(stored).toISOString());
     expect(stored.startsWith(answered.slice(0, -1))).toBe(true);
     expect(Math.abs(Date.parse(answered) - Date.now())).toBeLessThan(1_000);
+  });
+});
+
+describe('isoOfTimestamptz (a timestamptz as the driver reads it, printed as the API does)', () => {
+  it('prints what new Date(text).toISOString() prints, for every precision and other zones', () => {
+    const texts = [
+      '2026-11-29 14:07:05+00',
+      '2026-11-29 14:07:05.1+00',
+      '2026-11-29 14:07:05.12+00',
+      '2026-11-29 14:07:05.123+00',
+      '2026-11-29 14:07:05.1239+00',
+      '2026-11-29 14:07:05.123999+00',
+      '2024-02-29 23:59:59.999999+00',
+      '1970-01-01 00:00:00+00',
+      // Not UTC: the Date path.
+      '2026-11-29 16:07:05.5+02',
+      '2026-11-29 09:37:05.5-04:30',
+    ];
+    for (const text of texts) {
+      expect(isoOfTimestamptz(text), text).toBe(new Date(text).toISOString());
+    }
   });
 });
