@@ -70,7 +70,7 @@ describe('payments: happy paths', () => {
     });
     expect(viaCustomer.body.data).toEqual([created.body]);
     expect(viaCustomer.body.url).toBe(`/v1/customers/${customer}/payments`);
-    // Lists read their rows without Drizzle's mapping (paymentOfDriverRow): byte for byte the same.
+    // Lists read their rows without Drizzle's mapping (selectPaymentsPage): byte for byte the same.
     expect(JSON.stringify(listed.body.data[0])).toBe(created.text);
     expect(JSON.stringify(viaCustomer.body.data[0])).toBe(created.text);
   });

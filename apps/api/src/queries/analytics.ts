@@ -3,16 +3,16 @@ import { summariseAnalytics, toSafeNumber, type CustomerAnalytics } from '@peass
 import { preparedStatement, rowsOf, type Executor } from '../db/client.js';
 import { customerPaymentTotals, customers } from '../db/schema/index.js';
 import { customerGone } from './customers.js';
-import { prepared, SCOPE_PLACEHOLDERS } from './prepared.js';
+import { prepared, SCOPE_PLACEHOLDERS, selectedAs } from './prepared.js';
 import { inScope, type Scope } from './scope.js';
 import { isoOfTimestamptz } from './timestamps.js';
 
 /** A row of the analytics statement as the driver reads it: all null for a customer without totals. */
 interface TotalsDriverRow {
   currency: string | null;
-  succeeded_count: string | number | bigint | null;
+  count: string | number | bigint | null;
   total: string | null;
-  last_payment_at: string | null;
+  lastPaymentAt: string | null;
 }
 
 /** A live customer's analytics, read from the maintained totals: O(currencies), not O(payments). */
@@ -28,12 +28,14 @@ export async function customerAnalytics(
     preparedStatement(
       db,
       db
-        .select({
-          currency: customerPaymentTotals.currency,
-          count: customerPaymentTotals.succeededCount,
-          total: customerPaymentTotals.total,
-          lastPaymentAt: customerPaymentTotals.lastPaymentAt,
-        })
+        .select(
+          selectedAs({
+            currency: customerPaymentTotals.currency,
+            count: customerPaymentTotals.succeededCount,
+            total: customerPaymentTotals.total,
+            lastPaymentAt: customerPaymentTotals.lastPaymentAt,
+          }),
+        )
         .from(customers)
         .leftJoin(
           customerPaymentTotals,
@@ -56,17 +58,14 @@ export async function customerAnalytics(
   const rows = rowsOf<TotalsDriverRow>(await query.execute({ customerId, ...scope }));
   if (rows.length === 0) throw await customerGone(db, scope, customerId);
   const totals = rows.flatMap((row) =>
-    row.currency !== null &&
-    row.succeeded_count !== null &&
-    row.total !== null &&
-    row.last_payment_at !== null
+    row.currency !== null && row.count !== null && row.total !== null && row.lastPaymentAt !== null
       ? [
           {
             currency: row.currency,
             // int8 and numeric arrive as text (or, on PGlite, int8 as a number or bigint).
-            count: BigInt(row.succeeded_count),
+            count: BigInt(row.count),
             total: BigInt(row.total),
-            lastPaymentAt: new Date(isoOfTimestamptz(row.last_payment_at)),
+            lastPaymentAt: new Date(isoOfTimestamptz(row.lastPaymentAt)),
           },
         ]
       : [],

@@ -1,4 +1,4 @@
-import { sql, type Placeholder } from 'drizzle-orm';
+import { sql, type Column, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 
 /**
@@ -28,3 +28,17 @@ export const SCOPE_PLACEHOLDERS = {
   accountId: sql.placeholder('accountId'),
   livemode: sql.placeholder('livemode'),
 } satisfies Record<string, Placeholder>;
+
+/**
+ * `columns` selected under their own keys (`"payments"."customer_id" as "customerId"`), for a
+ * statement run raw (db/client.ts `preparedStatement`): its rows carry the keys Drizzle's mapping
+ * would give them, with the values as the driver reads them (timestamps, int8 and numeric as text).
+ */
+export function selectedAs<Key extends string>(
+  columns: Record<Key, Column>,
+): Record<Key, SQL.Aliased> {
+  const entries = Object.entries(columns) as [Key, Column][];
+  return Object.fromEntries(
+    entries.map(([key, column]) => [key, sql`${column}`.as(key)]),
+  ) as Record<Key, SQL.Aliased>;
+}
