@@ -88,16 +88,33 @@ function bound(scope: AuditScope, origin: EventOrigin) {
   } satisfies Bound;
 }
 
-/** Named as queries/prepared.ts SCOPE_PLACEHOLDERS names the scope, so a write can share them. */
-const BOUND_PLACEHOLDERS: Bound = {
-  accountId: sql.placeholder('accountId'),
-  livemode: sql.placeholder('livemode'),
-  requestId: sql.placeholder('outboxRequestId'),
-  idempotencyKey: sql.placeholder('outboxIdempotencyKey'),
-  actorType: sql.placeholder('outboxActorType'),
-  actorId: sql.placeholder('outboxActorId'),
-  clientIp: sql.placeholder('outboxClientIp'),
+/**
+ * The placeholders' names in a statement built once: the scope's as queries/prepared.ts
+ * SCOPE_PLACEHOLDERS names them, so a write can share them; the rest the outbox's own.
+ */
+const PLACEHOLDER_NAMES: Record<keyof Bound, string> = {
+  accountId: 'accountId',
+  livemode: 'livemode',
+  requestId: 'outboxRequestId',
+  idempotencyKey: 'outboxIdempotencyKey',
+  actorType: 'outboxActorType',
+  actorId: 'outboxActorId',
+  clientIp: 'outboxClientIp',
 };
+
+const BOUND_PLACEHOLDERS = Object.fromEntries(
+  Object.entries(PLACEHOLDER_NAMES).map(([field, name]) => [field, sql.placeholder(name)]),
+) as unknown as Bound;
+
+/** `values` under their placeholders' names, to run a statement built with BOUND_PLACEHOLDERS. */
+function placeholderValues(values: Bound): Record<string, unknown> {
+  return Object.fromEntries(
+    (Object.keys(PLACEHOLDER_NAMES) as (keyof Bound)[]).map((field) => [
+      PLACEHOLDER_NAMES[field],
+      values[field],
+    ]),
+  );
+}
 
 /**
  * The two inserts of an audit write, as CTEs reading the rows `r` (`aud_id`, `aud_object`,
@@ -187,16 +204,9 @@ export async function recordEventsWith<Row>(
       `,
     ),
   );
-  const values = bound(scope, origin);
   const result = await statement.execute({
     ...write.values,
-    accountId: values.accountId,
-    livemode: values.livemode,
-    outboxRequestId: values.requestId,
-    outboxIdempotencyKey: values.idempotencyKey,
-    outboxActorType: values.actorType,
-    outboxActorId: values.actorId,
-    outboxClientIp: values.clientIp,
+    ...placeholderValues(bound(scope, origin)),
     outboxRows: eventRows(changes).rows,
   });
   return rowsOf<Row & { woken?: unknown }>(result).map(({ woken: _woken, ...row }) => row as Row);
@@ -328,7 +338,9 @@ export function outboxFor(origin: EventOrigin, enabled = true): Outbox {
       enabled
         ? recordEventsWith<Row>(db, scope, origin, write, changes)
         : rowsOf<Row>(
-            await preparedStatement(db, write.build()).execute({ ...write.values, ...scope }),
+            await prepared(db, `write:${write.key}`, () =>
+              preparedStatement(db, write.build()),
+            ).execute({ ...write.values, ...scope }),
           ),
   };
 }
