@@ -201,12 +201,9 @@ function insertCustomerStatement(db: Executor) {
  * by their UTF-8 bytes), so a create answers the object exactly as every later read prints it.
  */
 export function inJsonbOrder(metadata: Record<string, string>): Record<string, string> {
-  const bytes = (key: string) => Buffer.from(key, 'utf8');
-  const keys = Object.keys(metadata).sort((a, b) => {
-    const [x, y] = [bytes(a), bytes(b)];
-    return x.length - y.length || Buffer.compare(x, y);
-  });
-  return Object.fromEntries(keys.map((key) => [key, metadata[key] as string]));
+  const keys = Object.keys(metadata).map((key) => ({ key, bytes: Buffer.from(key, 'utf8') }));
+  keys.sort((a, b) => a.bytes.length - b.bytes.length || Buffer.compare(a.bytes, b.bytes));
+  return Object.fromEntries(keys.map(({ key }) => [key, metadata[key] as string]));
 }
 
 export async function retrieveCustomer(db: Executor, scope: Scope, id: string): Promise<Customer> {
