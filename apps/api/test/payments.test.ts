@@ -212,6 +212,28 @@ describe('payments: validation', () => {
     });
   });
 
+  it('lists only its own account’s and environment’s payments', async () => {
+    const other = await newAccount();
+    const theirCustomer = await newCustomer(other.testKey);
+    const theirs = await pay(
+      { amount: 700, currency: 'usd', customer: theirCustomer },
+      other.testKey,
+    );
+    const live = await pay({ amount: 800, currency: 'usd' }, account.liveKey);
+    const ours = await pay({ amount: 900, currency: 'usd' });
+    for (const created of [theirs, live, ours]) expect(created.status).toBe(200);
+    const listed = await http(server, 'GET', '/v1/payments?limit=100', { key: account.testKey });
+    const ids = (listed.body.data as { id: string }[]).map((payment) => payment.id);
+    expect(ids).toContain(ours.body.id);
+    expect(ids).not.toContain(theirs.body.id);
+    expect(ids).not.toContain(live.body.id);
+    // Filtered by another account's customer: nothing of theirs.
+    const byTheirCustomer = await http(server, 'GET', `/v1/payments?customer=${theirCustomer}`, {
+      key: account.testKey,
+    });
+    expect(byTheirCustomer.body.data).toEqual([]);
+  });
+
   it('answers an unknown payment id with 404, and another account’s too', async () => {
     const other = await newAccount();
     const foreign = await pay({ amount: 100, currency: 'usd' }, other.testKey);
